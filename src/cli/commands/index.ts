@@ -1,6 +1,13 @@
 import type { Command } from 'commander';
+import { register as registerServe } from './serve.js';
+import { register as registerMigrate } from './migrate.js';
+import { register as registerUsers } from './users.js';
+import { register as registerAudit } from './audit.js';
 
 /** Every subcommand, in the order `onegrid --help` lists them. Add one line per command file. */
 export function registerCommands(program: Command): void {
-  void program;
+  registerServe(program);
+  registerMigrate(program);
+  registerUsers(program);
+  registerAudit(program);
 }

@@ -1,0 +1,95 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import fastifyStatic from '@fastify/static';
+import { Gauge } from 'prom-client';
+import { pino, type Logger } from 'pino';
+import type { Deps } from './deps.js';
+import type { DB } from './schema.js';
+import { accessMessages } from './access/access.messages.js';
+import { accessRoutes } from './access/access.routes.js';
+import { registryRoutes } from './registry/registry.routes.js';
+import { migrations } from './migrations/index.js';
+import { ensureSecret, projectRoot, type Config } from './platform/config/config.js';
+import { ensureSchema, openDatabase } from './platform/db/database.js';
+import { migrateToLatest } from './platform/db/migrate.js';
+import { platformMessages } from './platform/http/messages.js';
+import { createHttpServer, type HttpServer } from './platform/http/server.js';
+
+export const VERSION = '0.1.0';
+
+export function createLogger(config: Pick<Config, 'logLevel'>): Logger {
+  return pino({
+    level: config.logLevel,
+    redact: { paths: ['req.headers.cookie', 'req.headers.authorization', 'req.headers["x-api-key"]', '*.password'], censor: '[redacted]' },
+  });
+}
+
+/** Opens the database named by the configuration, refuses one newer than the code, and migrates it. */
+export async function openDeps(config: Config, logger: Logger = createLogger(config)): Promise<Deps> {
+  const cfg = ensureSecret(config);
+  await ensureSchema(cfg.database);
+  const database = openDatabase<DB>(cfg.database);
+  try {
+    const ran = await migrateToLatest(database.db, migrations);
+    for (const r of ran) logger.info({ migration: r.migrationName, status: r.status }, 'migration');
+  } catch (e) {
+    await database.close();
+    throw e;
+  }
+  return { database, config: cfg, clock: () => new Date(), logger };
+}
+
+const webDist = () => join(projectRoot(), 'web', 'dist');
+
+/** The HTTP application: the platform plus every capability's routes and the web console. */
+export async function buildApp(deps: Deps): Promise<HttpServer> {
+  const dist = webDist();
+  let indexHtml: string | undefined;
+  const { app, metrics } = await createHttpServer({
+    logger: deps.logger,
+    bodyLimit: deps.config.bodyLimit,
+    messages: { ...platformMessages, ...accessMessages },
+    secret: deps.config.secret,
+    version: VERSION,
+    ready: () => deps.database.ping(),
+    spaIndexHtml: () => (indexHtml ??= existsSync(join(dist, 'index.html')) ? readFileSync(join(dist, 'index.html'), 'utf8') : undefined),
+  });
+
+  new Gauge({
+    name: 'onegrid_db_pool_connections',
+    help: 'Database pool connections by state',
+    labelNames: ['state'] as const,
+    registers: [metrics],
+    collect() {
+      const s = deps.database.poolStats();
+      this.set({ state: 'total' }, s.total);
+      this.set({ state: 'idle' }, s.idle);
+      this.set({ state: 'waiting' }, s.waiting);
+    },
+  });
+  new Gauge({
+    name: 'onegrid_job_queue_depth',
+    help: 'Jobs waiting to run, by status',
+    labelNames: ['status'] as const,
+    registers: [metrics],
+    async collect() {
+      const rows = await deps.database.db
+        .selectFrom('job')
+        .select(['status', (eb) => eb.fn.countAll<number>().as('n')])
+        .where('status', 'in', ['queued', 'running'])
+        .groupBy('status')
+        .execute();
+      this.set({ status: 'queued' }, 0);
+      this.set({ status: 'running' }, 0);
+      for (const r of rows) this.set({ status: r.status }, Number(r.n));
+    },
+  });
+
+  await app.register(async (scope) => accessRoutes(scope as unknown as HttpServer, deps));
+  await app.register(async (scope) => registryRoutes(scope as unknown as HttpServer, deps));
+
+  if (existsSync(dist)) {
+    await app.register(fastifyStatic, { root: dist, prefix: '/', wildcard: false, index: ['index.html'] });
+  }
+  return app;
+}
