@@ -30,7 +30,7 @@ export async function openDeps(config: Config, logger: Logger = createLogger(con
   await ensureSchema(cfg.database);
   const database = openDatabase<DB>(cfg.database);
   try {
-    const ran = await migrateToLatest(database.db, migrations);
+    const ran = await migrateToLatest(database.db, migrations, database.schema ?? (database.dialect === 'postgres' ? 'public' : undefined));
     for (const r of ran) logger.info({ migration: r.migrationName, status: r.status }, 'migration');
   } catch (e) {
     await database.close();

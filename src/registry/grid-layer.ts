@@ -16,6 +16,7 @@ import { bboxContains, bboxOfMultiPolygon, bboxOverlapsInterior, emptyBBox, expa
 import { bboxPolygon, clipMultiPolygonToBBox } from './geo/clip.js';
 import { toWgs84 } from './geo/crs.js';
 import { interiorPoint } from './geo/interior.js';
+import { locateInMultiPolygon } from './geo/pip.js';
 import { PreparedMultiPolygon } from './geo/prepared.js';
 import { CRS_VALUES } from './geo/types.js';
 import type { BBox, Crs, MultiPolygonCoords, MultiPolygonGeometry, PolygonCoords, Position, Ring } from './geo/types.js';
@@ -86,6 +87,8 @@ export interface GridLayerSummary {
   /** Gaps / overlaps / outside parts below minFindingAreaM2, counted but not reported. */
   ignored: { gaps: number; overlaps: number; outside: number };
   tiles: number;
+  /** Tiles the exact edge-matching test could not clear, checked with polygon clipping. */
+  slowTiles: number;
   /** Geometry operations polygon-clipping could not complete (the tile or pair is then not checked). */
   clippingFailures: number;
 }
@@ -111,8 +114,8 @@ type Reason =
 
 const refuse = (reason: Reason, details: Record<string, unknown> = {}) => invalid('gridLayerInvalid', { reason, ...details });
 
-const CELLS_PER_TILE = 256;
-const VERTICES_PER_TILE = 4000;
+const CELLS_PER_TILE = 64;
+const VERTICES_PER_TILE = 2000;
 const CRS_SAMPLE = 2000;
 /** "Far" from the district, for the CRS check: about 5 km beyond its bounding box. */
 const FAR_DEGREES = 0.05;
@@ -143,6 +146,7 @@ export function parseGridLayer(input: unknown, options: ParseGridLayerOptions): 
     outsideAreaM2: 0,
     ignored: { gaps: 0, overlaps: 0, outside: 0 },
     tiles: 0,
+    slowTiles: 0,
     clippingFailures: 0,
   };
 
@@ -432,12 +436,19 @@ function outsideDistrict(ctx: Ctx, outline: MultiPolygonCoords): void {
 }
 
 /**
- * Gaps and overlaps, tile by tile so that it scales. For each tile R of a grid over the domain (the district,
- * or without one the layer's box plus a margin): U = union of the cells clipped to R; the domain's part of R
- * minus U is uncovered; Σ area(cell ∩ R) − area(U) > 0 means some cells overlap inside R, and only those
- * tiles pay for pairwise intersections (candidate pairs from the flatbush of cell boxes). Uncovered pieces of
- * all tiles are then unioned once, which rejoins gaps cut by tile borders; without an outline the piece that
- * reaches the domain's border is the world outside the layer, not a gap.
+ * Gaps and overlaps, tile by tile so that it scales.
+ *
+ * Fast path, exact: orient every shell counter-clockwise and every hole clockwise (the district outline,
+ * when given, the other way round) and cancel each directed edge a→b against a b→a of another ring. The
+ * number of cells covering a point (minus one inside the district) can only change across an edge that
+ * did not cancel; so in a tile that no such edge touches it is constant, and one point test tells whether
+ * the tile is covered exactly once. A unit grid drawn with shared vertices passes almost everywhere.
+ *
+ * Slow path, for the other tiles: U = union of the cells clipped to the tile (polygon-clipping); the
+ * domain's part of the tile minus U is uncovered; Σ area(cell ∩ tile) − area(U) > 0 means cells overlap
+ * there, and only those tiles pay for pairwise intersections. Uncovered pieces of all tiles are unioned
+ * once at the end, which rejoins gaps cut by tile borders; without an outline the domain is the layer's box
+ * plus a margin, and the piece reaching the box's border is the world outside the layer, not a gap.
  */
 function coverage(ctx: Ctx, outline: MultiPolygonCoords | undefined): void {
   const { cells, index, summary } = ctx;
@@ -446,7 +457,7 @@ function coverage(ctx: Ctx, outline: MultiPolygonCoords | undefined): void {
   const margin = Math.max(layerBox[2] - layerBox[0], layerBox[3] - layerBox[1]) * 0.01 + 1e-6;
   const domainBox: BBox = outline ? bboxOfMultiPolygon(outline) : expandBBox(layerBox, margin);
 
-  // polygon-clipping's cost grows faster than linearly in segments: keep both cells and vertices per tile small.
+  // polygon-clipping's cost grows faster than linearly in segments: keep cells and vertices per tile few.
   let vertices = 0;
   for (const c of cells) for (const p of c.geometry.coordinates) for (const r of p) vertices += r.length;
   const tileCount = Math.max(1, Math.ceil(cells.length / CELLS_PER_TILE), Math.ceil(vertices / VERTICES_PER_TILE));
@@ -460,6 +471,9 @@ function coverage(ctx: Ctx, outline: MultiPolygonCoords | undefined): void {
   const xs = Array.from({ length: nx + 1 }, (_, i) => (i === nx ? domainBox[2] : domainBox[0] + ((domainBox[2] - domainBox[0]) * i) / nx));
   const ys = Array.from({ length: ny + 1 }, (_, j) => (j === ny ? domainBox[3] : domainBox[1] + ((domainBox[3] - domainBox[1]) * j) / ny));
 
+  const loose = unmatchedEdges(cells, outline);
+  const preparedOutline = outline ? new PreparedMultiPolygon(outline) : null;
+
   const uncovered: PolygonCoords[] = [];
   const overlapTiles: BBox[] = [];
   let done = 0;
@@ -467,6 +481,16 @@ function coverage(ctx: Ctx, outline: MultiPolygonCoords | undefined): void {
     for (let i = 0; i < nx; i++) {
       const tile: BBox = [xs[i] as number, ys[j] as number, xs[i + 1] as number, ys[j + 1] as number];
       ctx.onProgress?.(done++, nx * ny, 'coverage');
+      if (loose.search(tile[0], tile[1], tile[2], tile[3]).length === 0) {
+        const depth = coverDepth(ctx, tile, preparedOutline);
+        if (depth === 0) continue; // covered exactly once, or (without outline) all outside the layer
+        if (depth === -1 && !outline) {
+          // A tile wholly uncovered: part of the world outside or of a gap bigger than a tile.
+          uncovered.push(bboxPolygon(tile));
+          continue;
+        }
+      }
+      summary.slowTiles++;
       const domainPart = outline ? clipMultiPolygonToBBox(outline, tile) : [bboxPolygon(tile)];
       const pieces: PolygonCoords[] = [];
       let pieceArea = 0;
@@ -477,18 +501,19 @@ function coverage(ctx: Ctx, outline: MultiPolygonCoords | undefined): void {
         pieceArea += clipped === cell.geometry.coordinates ? cell.areaM2 : multiPolygonAreaM2(clipped);
         pieces.push(...clipped);
       }
-      const union = pieces.length > 0 ? safely(ctx, () => polygonClipping.union(pieces)) : [];
+      const union = pieces.length > 0 ? clip(ctx, (snap) => polygonClipping.union(snap(pieces))) : [];
       if (union === null) continue;
       const unionArea = multiPolygonAreaM2(union);
       if (pieceArea - unionArea > Math.max(ctx.minArea * 0.5, unionArea * 1e-9)) overlapTiles.push(tile);
       if (domainPart.length === 0) continue;
-      const gaps = union.length > 0 ? safely(ctx, () => polygonClipping.difference(domainPart, union)) : domainPart;
+      const gaps = union.length > 0 ? clip(ctx, (snap) => polygonClipping.difference(snap(domainPart), snap(union))) : domainPart;
       if (gaps) uncovered.push(...gaps);
     }
   }
   ctx.onProgress?.(nx * ny, nx * ny, 'coverage');
 
-  const merged = uncovered.length > 1 && nx * ny > 1 ? (safely(ctx, () => polygonClipping.union(uncovered)) ?? uncovered) : uncovered;
+  const merged =
+    uncovered.length > 1 && nx * ny > 1 ? (clip(ctx, (snap) => polygonClipping.union(snap(uncovered))) ?? uncovered) : uncovered;
   for (const polygon of merged) {
     if (!outline && touchesBox(polygon, domainBox)) continue;
     const area = multiPolygonAreaM2([polygon]);
@@ -510,6 +535,84 @@ function coverage(ctx: Ctx, outline: MultiPolygonCoords | undefined): void {
   }
 
   overlaps(ctx, overlapTiles);
+}
+
+/** Directed edges that no opposite edge cancels, in a flatbush of their boxes. */
+function unmatchedEdges(cells: GridCell[], outline: MultiPolygonCoords | undefined): Flatbush {
+  const net = new Map<string, number>();
+  const add = (ring: Ring, sign: 1 | -1) => {
+    for (let i = 0; i + 1 < ring.length; i++) {
+      const a = ring[i] as Position;
+      const b = ring[i + 1] as Position;
+      if (a[0] === b[0] && a[1] === b[1]) continue;
+      const forward = a[0] < b[0] || (a[0] === b[0] && a[1] < b[1]);
+      const key = forward ? `${a[0]},${a[1]},${b[0]},${b[1]}` : `${b[0]},${b[1]},${a[0]},${a[1]}`;
+      net.set(key, (net.get(key) ?? 0) + (forward ? sign : -sign));
+    }
+  };
+  const addPolygons = (coords: MultiPolygonCoords, sign: 1 | -1) => {
+    for (const polygon of coords) {
+      polygon.forEach((ring, r) => {
+        // Shells counter-clockwise, holes clockwise: then a cell's inside is always left of its edges.
+        const ccw = signedArea(ring) > 0;
+        const wantCcw = r === 0;
+        add(ring, ccw === wantCcw ? sign : sign === 1 ? -1 : 1);
+      });
+    }
+  };
+  for (const c of cells) addPolygons(c.geometry.coordinates, 1);
+  if (outline) addPolygons(outline, -1);
+  const left: number[][] = [];
+  for (const [key, n] of net) if (n !== 0) left.push(key.split(',').map(Number));
+  const tree = new Flatbush(Math.max(1, left.length));
+  for (const [ax, ay, bx, by] of left as Array<[number, number, number, number]>) {
+    tree.add(Math.min(ax, bx), Math.min(ay, by), Math.max(ax, bx), Math.max(ay, by));
+  }
+  // An empty tree must still answer searches: one box far outside any coordinate.
+  if (left.length === 0) tree.add(1e3, 1e3, 1e3, 1e3);
+  tree.finish();
+  return tree;
+}
+
+/**
+ * Cover depth at a point of a tile that no loose edge touches: (cells containing it) − (1 if inside the
+ * district), or without an outline (cells containing it) − 1 floored at −1. 0 is healthy. Points that fall
+ * on a border are retried elsewhere in the tile (the depth is the same all over it).
+ */
+function coverDepth(ctx: Ctx, tile: BBox, outline: PreparedMultiPolygon | null): number {
+  const tries: Array<[number, number]> = [
+    [0.381966, 0.618034],
+    [0.723607, 0.276393],
+    [0.145898, 0.854102],
+    [0.5, 0.5],
+  ];
+  for (const [fx, fy] of tries) {
+    const x = tile[0] + (tile[2] - tile[0]) * fx;
+    const y = tile[1] + (tile[3] - tile[1]) * fy;
+    let count = 0;
+    let onBorder = false;
+    for (const k of ctx.index.search(x, y, x, y)) {
+      const l = locateInMultiPolygon(x, y, (ctx.cells[k] as GridCell).geometry.coordinates);
+      if (l === 'boundary') onBorder = true;
+      if (l === 'inside') count++;
+    }
+    const inDistrict = outline ? outline.locate(x, y) : 'inside';
+    if (onBorder || inDistrict === 'boundary') continue;
+    if (!outline) return count === 0 ? -1 : count - 1;
+    return count - (inDistrict === 'inside' ? 1 : 0);
+  }
+  return NaN; // undecided: the slow path will look
+}
+
+/** Planar signed area (shoelace): positive for counter-clockwise rings. Only its sign is used. */
+function signedArea(ring: Ring): number {
+  let s = 0;
+  for (let i = 0; i + 1 < ring.length; i++) {
+    const a = ring[i] as Position;
+    const b = ring[i + 1] as Position;
+    s += (a[0] - b[0]) * (a[1] + b[1]);
+  }
+  return s / 2;
 }
 
 function overlaps(ctx: Ctx, tiles: BBox[]): void {
@@ -571,14 +674,27 @@ function touchesBox(polygon: PolygonCoords, box: BBox): boolean {
 
 // polygon-clipping can fail on pathological input ("unable to complete output ring"); one bad tile must not
 // sink the import, so the failure is counted in the summary and that piece goes unchecked.
+// When it fails, snapping the input to a 1e-9° (≈0.1 mm) and then a 1e-8° grid usually removes the
+// near-degenerate segment behind it; only then is the failure counted.
 function safely<T>(ctx: Ctx, op: () => T): T | null {
-  try {
-    return op();
-  } catch (e) {
-    if (process.env.GL_DEBUG) console.error('clip failure', e);
-    ctx.summary.clippingFailures++;
-    return null;
+  return clip(ctx, () => op());
+}
+
+function clip<T>(ctx: Ctx, op: (snap: <G extends MultiPolygonCoords>(g: G) => G) => T): T | null {
+  for (const q of [0, 1e-9, 1e-8]) {
+    try {
+      return op(q === 0 ? (g) => g : (g) => snapTo(g, q));
+    } catch (e) {
+      if (process.env.GL_DEBUG) console.error('FAIL', q, String(e).slice(0, 80), new Error().stack?.split('\n')[3]);
+      // try again on a coarser grid
+    }
   }
+  ctx.summary.clippingFailures++;
+  return null;
+}
+
+function snapTo<G extends MultiPolygonCoords>(g: G, q: number): G {
+  return g.map((p) => p.map((r) => r.map(([x, y]) => [Math.round(x / q) * q, Math.round(y / q) * q]))) as G;
 }
 
 const fmt = (m2: number) => (m2 >= 100 ? Math.round(m2).toLocaleString('en-US') : m2.toFixed(1));

@@ -44,9 +44,10 @@ export async function assertNotNewerThanCode(db: AnyKysely, migrations: Migratio
 }
 
 /** Runs every pending migration in order; returns what ran. */
-export async function migrateToLatest(db: AnyKysely, migrations: MigrationSet): Promise<MigrationResult[]> {
+export async function migrateToLatest(db: AnyKysely, migrations: MigrationSet, schema?: string): Promise<MigrationResult[]> {
   await assertNotNewerThanCode(db, migrations);
-  const migrator = new Migrator({ db, provider: provider(migrations) });
+  // With a PostgreSQL schema, Kysely must be told it: it looks for its own tables across all schemas.
+  const migrator = new Migrator({ db, provider: provider(migrations), ...(schema ? { migrationTableSchema: schema } : {}) });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error');

@@ -46,6 +46,8 @@ export async function createHttpServer(opts: HttpServerOptions): Promise<{ app: 
     ajv: { customOptions: { removeAdditional: false } },
   }).withTypeProvider<ZodTypeProvider>() as unknown as HttpServer;
 
+  // The API speaks JSON (and, where a route adds it, forms and multipart): plain text is refused with 415.
+  app.removeContentTypeParser('text/plain');
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(makeErrorHandler(opts.messages));

@@ -45,7 +45,7 @@ export async function createTestDatabase<DB>(dialect: Dialect, migrations: Migra
   const config: Config['database'] = { dialect: 'postgres', url: testDatabaseUrl(), schema, poolSize: 5 };
   await ensureSchema(config);
   const database = openDatabase<DB>(config);
-  await migrateToLatest(database.db, migrations);
+  await migrateToLatest(database.db, migrations, schema);
   return {
     database,
     config,
