@@ -407,9 +407,10 @@ function outsideDistrict(ctx: Ctx, outline: MultiPolygonCoords): void {
       where = interiorPoint(cell.geometry.coordinates);
     } else {
       const local = clipMultiPolygonToBBox(outline, expandBBox(b, 1e-9));
-      const part = safely(ctx, () =>
-        local.length === 0 ? cell.geometry.coordinates : polygonClipping.difference(cell.geometry.coordinates, local),
-      );
+      const part =
+        local.length === 0
+          ? cell.geometry.coordinates
+          : clip(ctx, (snap) => polygonClipping.difference(snap(cell.geometry.coordinates), snap(local)));
       if (!part || part.length === 0) return;
       outsideArea = multiPolygonAreaM2(part);
       where = interiorPoint(part);
@@ -641,7 +642,11 @@ function overlaps(ctx: Ctx, tiles: BBox[]): void {
         const pa = clipMultiPolygonToBBox(ca.geometry.coordinates, box);
         const pb = clipMultiPolygonToBBox(cb.geometry.coordinates, box);
         if (pa.length === 0 || pb.length === 0) continue;
-        const common = safely(ctx, () => polygonClipping.intersection(pa, pb));
+        // Box-clipped input can carry zero-width bridges that trip polygon-clipping; the whole cells are
+        // the fallback.
+        const common =
+          clip(ctx, (snap) => polygonClipping.intersection(snap(pa), snap(pb)), false) ??
+          clip(ctx, (snap) => polygonClipping.intersection(snap(ca.geometry.coordinates), snap(cb.geometry.coordinates)));
         if (!common || common.length === 0) continue;
         const area = multiPolygonAreaM2(common);
         if (area < ctx.minArea) {
@@ -673,23 +678,19 @@ function touchesBox(polygon: PolygonCoords, box: BBox): boolean {
 }
 
 // polygon-clipping can fail on pathological input ("unable to complete output ring"); one bad tile must not
-// sink the import, so the failure is counted in the summary and that piece goes unchecked.
+// sink the import, so a failure that survives the retries is counted in the summary and that piece goes
+// unchecked.
 // When it fails, snapping the input to a 1e-9° (≈0.1 mm) and then a 1e-8° grid usually removes the
-// near-degenerate segment behind it; only then is the failure counted.
-function safely<T>(ctx: Ctx, op: () => T): T | null {
-  return clip(ctx, () => op());
-}
-
-function clip<T>(ctx: Ctx, op: (snap: <G extends MultiPolygonCoords>(g: G) => G) => T): T | null {
+// near-degenerate segment behind it; only then is the failure counted (unless the caller has a fallback).
+function clip<T>(ctx: Ctx, op: (snap: <G extends MultiPolygonCoords>(g: G) => G) => T, count = true): T | null {
   for (const q of [0, 1e-9, 1e-8]) {
     try {
       return op(q === 0 ? (g) => g : (g) => snapTo(g, q));
-    } catch (e) {
-      if (process.env.GL_DEBUG) console.error('FAIL', q, String(e).slice(0, 80), new Error().stack?.split('\n')[3]);
+    } catch {
       // try again on a coarser grid
     }
   }
-  ctx.summary.clippingFailures++;
+  if (count) ctx.summary.clippingFailures++;
   return null;
 }
 

@@ -201,7 +201,9 @@ export function generateDemoDistrict(sources: DistrictSources, options: Generate
   const edges = new EdgeIndex(outline);
   const outlineArea = multiPolyArea(outline);
 
+  console.time('admin');
   const admin = buildAdministrative(sources, seed, outline, edges, proj);
+  console.timeEnd('admin');console.time('clip');
   const clip = (mp: MultiPoly) => intersect(mp, outline);
 
   // Polygons: communities, workstation areas, subdistricts, each the union of its atoms, clipped.
@@ -209,6 +211,7 @@ export function generateDemoDistrict(sources: DistrictSources, options: Generate
   const subPolys = admin.subAtoms.map((atoms) => clip(ringsToPolygons(admin.mesh, unionRings(admin.mesh, atoms))));
   const wsPolys = admin.workstations.map((ws) => clip(ringsToPolygons(admin.mesh, unionRings(admin.mesh, ws.atoms))));
 
+  console.timeEnd('clip');
   const gj = (mp: MultiPoly) => toGeoJsonMultiPolygon(mp, proj);
   const area = (mp: MultiPoly) => Math.round(multiPolyArea(mp));
 
@@ -240,13 +243,17 @@ export function generateDemoDistrict(sources: DistrictSources, options: Generate
   }));
 
   const locator = new Locator(commPolys, admin);
+console.time('grid');
   const unitGrid = buildUnitGrid(outline, edges, proj, locator, admin);
+console.timeEnd('grid');console.time('police');
   const policeGrid = buildPoliceGrid(sources, seed, outline, edges, proj, subPolys, admin);
+console.timeEnd('police');console.time('rest');
   const propertyCompanies = buildPropertyCompanies(seed);
   const compounds = buildCompounds(seed, admin, commPolys, proj, propertyCompanies);
   const departments = buildDepartments(seed, sources);
   const merchants = buildMerchants(seed, admin, subPolys, proj, locator);
 
+console.timeEnd('rest');
   return {
     seed,
     crs: 'WGS84',
@@ -366,6 +373,7 @@ function buildAdministrative(sources: DistrictSources, seed: number, outline: Mu
     roughness: 0.6,
     iterations: 16,
   });
+  console.log(subs.map((s,i)=>s.name+':'+subTargets[i]?.toFixed(0)).join(' '));
   const subAtoms: number[][] = subs.map(() => []);
   for (const a of active) {
     const l = subLabels[a] ?? -1;

@@ -74,7 +74,9 @@ export function buildAtomMesh({ outline, edges, spacing, angle, rng }: MeshOptio
       const v = (j + (rng() - 0.5) * 0.9) * spacing;
       const x = cx + u * cos - v * sin;
       const y = cy + u * sin + v * cos;
-      if (x >= minX && x <= maxX && y >= minY && y <= maxY) coords.push(x, y);
+      if (x < minX || x > maxX || y < minY || y > maxY) continue;
+      // Only atoms inside or near the outline matter; a band of outside atoms keeps the near ones bounded.
+      if (pointInMultiPoly(x, y, outline) || edges.near(x, y, spacing * 6)) coords.push(x, y);
     }
   }
   const delaunay = new Delaunay<Position>(Float64Array.from(coords));
@@ -124,8 +126,20 @@ export function buildAtomMesh({ outline, edges, spacing, angle, rng }: MeshOptio
     if (area < 0) ids.reverse();
     cells.push(Int32Array.from(ids));
     weight[k] = isIn ? Math.abs(area) / 2 : 0;
-    neighbors.push(Int32Array.from(voronoi.neighbors(k)));
   }
+  // Neighbours: the Delaunay edges (each is a shared Voronoi edge of the two atoms).
+  const adj: number[][] = Array.from({ length: n }, () => []);
+  const { triangles, halfedges } = delaunay;
+  for (let e = 0; e < triangles.length; e++) {
+    const opp = halfedges[e] ?? -1;
+    if (opp > e || opp === -1) {
+      const a = triangles[e] ?? 0;
+      const b = triangles[e % 3 === 2 ? e - 2 : e + 1] ?? 0;
+      adj[a]?.push(b);
+      adj[b]?.push(a);
+    }
+  }
+  for (const list of adj) neighbors.push(Int32Array.from(list));
   const vx = Float64Array.from(vxs);
   const vy = Float64Array.from(vys);
   return { n, siteX, siteY, vx, vy, smoothX: vx.slice(), smoothY: vy.slice(), cells, neighbors, inside, active, weight, delaunay };
