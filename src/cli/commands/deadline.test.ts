@@ -50,10 +50,19 @@ describe('onegrid deadline (in-process)', () => {
 
   it('applies repeated --suspend intervals and prints the whole deadline with --json', async () => {
     const r = await run(
-      '--from', '2026-03-02T10:00:00+08:00', '--add', '5', '--unit', 'workday', '--json',
-      '--basis', '上海市城市管理行政执法条例 第26条',
-      '--suspend', '2026-03-03T14:00+08:00/2026-03-03T16:00+08:00',
-      '--suspend', '2026-03-05T10:00+08:00/2026-03-06T10:00+08:00',
+      '--from',
+      '2026-03-02T10:00:00+08:00',
+      '--add',
+      '5',
+      '--unit',
+      'workday',
+      '--json',
+      '--basis',
+      '上海市城市管理行政执法条例 第26条',
+      '--suspend',
+      '2026-03-03T14:00+08:00/2026-03-03T16:00+08:00',
+      '--suspend',
+      '2026-03-05T10:00+08:00/2026-03-06T10:00+08:00',
     );
     expect(r.exitCode).toBe(0);
     expect(JSON.parse(r.out)).toMatchObject({
@@ -75,7 +84,16 @@ describe('onegrid deadline (in-process)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'onegrid-deadline-'));
     const file = join(dir, 'overrides.json');
     writeFileSync(file, JSON.stringify({ years: [2027], holidays: ['2027-01-01'], workdays: [] }));
-    const r = await run('--from', '2026-12-31T09:00:00+08:00', '--add', '1', '--unit', 'workday', '--overrides', file);
+    const r = await run(
+      '--from',
+      '2026-12-31T09:00:00+08:00',
+      '--add',
+      '1',
+      '--unit',
+      'workday',
+      '--overrides',
+      file,
+    );
     expect(r).toEqual({ out: '2027-01-04T23:59:59.999+08:00\n', err: '', exitCode: 0 });
   });
 
@@ -87,7 +105,10 @@ describe('onegrid deadline (in-process)', () => {
     [['--from', '2026-03-02T10:00:00Z', '--add', '0', '--unit', 'day'], '--add'],
     [['--from', '2026-03-02T10:00:00Z', '--add', '5', '--unit', 'week'], '--unit'],
     [['--add', '5', '--unit', 'day'], '--from'],
-    [['--from', '2026-03-02T10:00:00Z', '--add', '5', '--unit', 'day', '--suspend', '2026-03-03T10:00Z'], '--suspend'],
+    [
+      ['--from', '2026-03-02T10:00:00Z', '--add', '5', '--unit', 'day', '--suspend', '2026-03-03T10:00Z'],
+      '--suspend',
+    ],
   ])('exits 2 naming the problem for %j', async (args, named) => {
     const r = await run(...args);
     expect(r.exitCode).toBe(2);
@@ -108,7 +129,14 @@ describe('onegrid deadline (in-process)', () => {
     const r = await run('--help');
     expect(r.exitCode).toBe(0);
     expect(r.out).toContain('Usage: onegrid deadline');
-    for (const text of ['--from <instant>', '--add <n>', '--unit <unit>', 'workhour', 'Exit codes', '+08:00']) {
+    for (const text of [
+      '--from <instant>',
+      '--add <n>',
+      '--unit <unit>',
+      'workhour',
+      'Exit codes',
+      '+08:00',
+    ]) {
       expect(r.out).toContain(text);
     }
   });

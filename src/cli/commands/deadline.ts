@@ -55,7 +55,8 @@ function describeDomainError(e: DomainError): string {
   const parts = [typeof field === 'string' ? `${field}: ${what}` : what];
   if (value !== undefined) parts.push(`got ${describeValue(value)}`);
   if (typeof problem === 'string') parts.push(problem);
-  if (typeof expected === 'string' && PROBLEMS[e.messageKey] === undefined) parts.push(`expected ${expected}`);
+  if (typeof expected === 'string' && PROBLEMS[e.messageKey] === undefined)
+    parts.push(`expected ${expected}`);
   return parts.join(', ');
 }
 
@@ -158,7 +159,9 @@ Examples:
 export function register(program: Command): void {
   program
     .command('deadline')
-    .description('compute a deadline on the Shanghai working-day calendar and print the due instant (ISO 8601, +08:00)')
+    .description(
+      'compute a deadline on the Shanghai working-day calendar and print the due instant (ISO 8601, +08:00)',
+    )
     .option('--from <instant>', 'start instant, ISO 8601 with Z or ±hh:mm (e.g. 2026-03-02T10:00:00+08:00)')
     .option('--add <n>', 'length of the period, a whole number ≥ 1')
     .option('--unit <unit>', `unit of the period: ${DURATION_UNITS.join('|')}`)

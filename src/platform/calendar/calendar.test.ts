@@ -39,7 +39,14 @@ describe('the 2026 arrangement (DOMAIN-CN §4.2)', () => {
     ...days('2026-09-25', '2026-09-27'),
     ...days('2026-10-01', '2026-10-07'),
   ];
-  const makeUpWorkdays2026 = ['2026-01-04', '2026-02-14', '2026-02-28', '2026-05-09', '2026-09-20', '2026-10-10'];
+  const makeUpWorkdays2026 = [
+    '2026-01-04',
+    '2026-02-14',
+    '2026-02-28',
+    '2026-05-09',
+    '2026-09-20',
+    '2026-10-10',
+  ];
 
   it.each(holidays2026)('%s is a holiday', (date) => {
     expect(calendar.isWorkday(date)).toBe(false);
@@ -52,7 +59,9 @@ describe('the 2026 arrangement (DOMAIN-CN §4.2)', () => {
   it('has exactly these non-working weekdays and working weekend days in 2026', () => {
     const all = days('2026-01-01', '2026-12-31');
     const weekend = (d: string): boolean => [0, 6].includes(new Date(`${d}T00:00:00Z`).getUTCDay());
-    expect(all.filter((d) => !weekend(d) && !calendar.isWorkday(d))).toEqual(holidays2026.filter((d) => !weekend(d)));
+    expect(all.filter((d) => !weekend(d) && !calendar.isWorkday(d))).toEqual(
+      holidays2026.filter((d) => !weekend(d)),
+    );
     expect(all.filter((d) => weekend(d) && calendar.isWorkday(d))).toEqual(makeUpWorkdays2026);
   });
 
@@ -96,7 +105,11 @@ describe('which years the calendar knows', () => {
 
   it('agrees with chinese-days on every day of every year it knows', () => {
     for (const year of calendar.knownYears) {
-      for (let d = new Date(year, 0, 1); d.getFullYear() === year; d = new Date(year, d.getMonth(), d.getDate() + 1)) {
+      for (
+        let d = new Date(year, 0, 1);
+        d.getFullYear() === year;
+        d = new Date(year, d.getMonth(), d.getDate() + 1)
+      ) {
         // Local-midnight Date objects: the library reads local date fields.
         const date = `${year}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
         if (calendar.isWorkday(date) !== chineseDays.isWorkday(d)) {
@@ -148,25 +161,40 @@ describe('override tables', () => {
   });
 
   it('refuses a malformed table, naming the entry', () => {
-    expect(refusal(() => createWorkCalendar({ overrides: { years: [], holidays: ['2026-2-1'], workdays: [] } })).details)
-      .toMatchObject({ field: 'overrides.holidays[0]' });
-    expect(refusal(() => createWorkCalendar({ overrides: { years: [27], holidays: [], workdays: [] } })).details)
-      .toMatchObject({ field: 'overrides.years[0]' });
     expect(
-      refusal(() => createWorkCalendar({ overrides: { years: [], holidays: ['2026-05-06'], workdays: ['2026-05-06'] } }))
-        .messageKey,
+      refusal(() => createWorkCalendar({ overrides: { years: [], holidays: ['2026-2-1'], workdays: [] } }))
+        .details,
+    ).toMatchObject({ field: 'overrides.holidays[0]' });
+    expect(
+      refusal(() => createWorkCalendar({ overrides: { years: [27], holidays: [], workdays: [] } })).details,
+    ).toMatchObject({ field: 'overrides.years[0]' });
+    expect(
+      refusal(() =>
+        createWorkCalendar({ overrides: { years: [], holidays: ['2026-05-06'], workdays: ['2026-05-06'] } }),
+      ).messageKey,
     ).toBe('overrideDateConflict');
   });
 });
 
 describe('office hours', () => {
   it('converts to minutes and refuses overlapping or reversed periods', () => {
-    expect(officeMinutesOf([{ start: '09:00', end: '12:00' }, { start: '13:30', end: '17:30' }])).toEqual([
+    expect(
+      officeMinutesOf([
+        { start: '09:00', end: '12:00' },
+        { start: '13:30', end: '17:30' },
+      ]),
+    ).toEqual([
       { start: 540, end: 720 },
       { start: 810, end: 1050 },
     ]);
-    expect(refusal(() => officeMinutesOf([{ start: '09:00', end: '12:00' }, { start: '11:00', end: '17:00' }])).code)
-      .toBe('Invalid');
+    expect(
+      refusal(() =>
+        officeMinutesOf([
+          { start: '09:00', end: '12:00' },
+          { start: '11:00', end: '17:00' },
+        ]),
+      ).code,
+    ).toBe('Invalid');
     expect(refusal(() => officeMinutesOf([{ start: '12:00', end: '09:00' }])).code).toBe('Invalid');
     expect(refusal(() => officeMinutesOf([])).messageKey).toBe('officeHoursEmpty');
     expect(refusal(() => officeMinutesOf([{ start: '9:00', end: '12:00' }])).details).toMatchObject({
@@ -176,7 +204,9 @@ describe('office hours', () => {
 });
 
 describe('working-day laws', () => {
-  const knownDay = fc.integer({ min: dayNumberOf('2004-01-01'), max: dayNumberOf('2026-09-30') }).map(civilDateOf);
+  const knownDay = fc
+    .integer({ min: dayNumberOf('2004-01-01'), max: dayNumberOf('2026-09-30') })
+    .map(civilDateOf);
 
   it('adding n working days and counting back gives n', () => {
     fc.assert(
@@ -196,6 +226,8 @@ describe('working-day laws', () => {
   });
 
   it('refuses a reversed range', () => {
-    expect(refusal(() => calendar.countWorkdays('2026-03-02', '2026-03-01')).details).toMatchObject({ field: 'to' });
+    expect(refusal(() => calendar.countWorkdays('2026-03-02', '2026-03-01')).details).toMatchObject({
+      field: 'to',
+    });
   });
 });

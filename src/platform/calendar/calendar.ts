@@ -9,13 +9,7 @@
  */
 import { createRequire } from 'node:module';
 import { deadlineUnknown, invalid } from '../errors.js';
-import {
-  type CivilDate,
-  civilDateOf,
-  dayNumberOf,
-  weekdayOfDay,
-  yearOfDay,
-} from './shanghai-time.js';
+import { type CivilDate, civilDateOf, dayNumberOf, weekdayOfDay, yearOfDay } from './shanghai-time.js';
 
 /**
  * The bureau's override table. Overrides win over the library, date by date. `years` lists the years the
@@ -149,7 +143,11 @@ function validateOverrides(overrides: CalendarOverrides): void {
   const holidays = new Set(overrides.holidays);
   const both = overrides.workdays.find((d) => holidays.has(d));
   if (both !== undefined) {
-    throw invalid('overrideDateConflict', { field: 'overrides', value: both, problem: 'both holiday and workday' });
+    throw invalid('overrideDateConflict', {
+      field: 'overrides',
+      value: both,
+      problem: 'both holiday and workday',
+    });
   }
 }
 
@@ -193,7 +191,8 @@ export function createWorkCalendar(options: WorkCalendarOptions = {}): WorkCalen
   };
 
   const requireCount = (n: number, field: string): void => {
-    if (!Number.isSafeInteger(n) || n < 0) throw invalid('countInvalid', { field, value: n, expected: 'integer ≥ 0' });
+    if (!Number.isSafeInteger(n) || n < 0)
+      throw invalid('countInvalid', { field, value: n, expected: 'integer ≥ 0' });
   };
 
   return {
@@ -205,7 +204,7 @@ export function createWorkCalendar(options: WorkCalendarOptions = {}): WorkCalen
     addWorkdays(date, n) {
       requireCount(n, 'n');
       let day = dayNumberOf(date);
-      for (let left = n; left > 0; ) {
+      for (let left = n; left > 0;) {
         day += 1;
         if (isWorkdayNumber(day)) left -= 1;
       }
@@ -214,7 +213,8 @@ export function createWorkCalendar(options: WorkCalendarOptions = {}): WorkCalen
     countWorkdays(from, to) {
       const first = dayNumberOf(from, 'from');
       const last = dayNumberOf(to, 'to');
-      if (last < first) throw invalid('rangeReversed', { field: 'to', value: to, expected: `on or after ${from}` });
+      if (last < first)
+        throw invalid('rangeReversed', { field: 'to', value: to, expected: `on or after ${from}` });
       let count = 0;
       for (let day = first + 1; day <= last; day += 1) if (isWorkdayNumber(day)) count += 1;
       return count;

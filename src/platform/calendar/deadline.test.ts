@@ -72,18 +72,29 @@ describe('fixed cases on the 2026 calendar', () => {
 
   it('workhour: counts office time only, across lunch, nights, weekends and holidays', () => {
     // Friday 16:30 + 5 working hours: 1h Friday, Monday 09:00–12:00 (3h), 13:30–14:30 (1h).
-    expect(due('2026-03-06T16:30:00+08:00', { n: 5, unit: 'workhour' })).toBe('2026-03-09T14:30:00.000+08:00');
+    expect(due('2026-03-06T16:30:00+08:00', { n: 5, unit: 'workhour' })).toBe(
+      '2026-03-09T14:30:00.000+08:00',
+    );
     // Before opening: starts at 09:00.
-    expect(due('2026-03-02T07:00:00+08:00', { n: 3, unit: 'workhour' })).toBe('2026-03-02T12:00:00.000+08:00');
+    expect(due('2026-03-02T07:00:00+08:00', { n: 3, unit: 'workhour' })).toBe(
+      '2026-03-02T12:00:00.000+08:00',
+    );
     // 2026-09-30 17:00 + 2h: 0.5h that day, then 10-08 09:00 + 1.5h.
-    expect(due('2026-09-30T17:00:00+08:00', { n: 2, unit: 'workhour' })).toBe('2026-10-08T10:30:00.000+08:00');
+    expect(due('2026-09-30T17:00:00+08:00', { n: 2, unit: 'workhour' })).toBe(
+      '2026-10-08T10:30:00.000+08:00',
+    );
   });
 
   it('workhour: uses configured office hours', () => {
-    const cal = createWorkCalendar({ officeHours: [{ start: '08:30', end: '11:30' }, { start: '13:00', end: '17:00' }] });
-    expect(formatShanghai(addDuration(cal, at('2026-03-02T11:00:00+08:00'), { n: 1, unit: 'workhour' }))).toBe(
-      '2026-03-02T13:30:00.000+08:00',
-    );
+    const cal = createWorkCalendar({
+      officeHours: [
+        { start: '08:30', end: '11:30' },
+        { start: '13:00', end: '17:00' },
+      ],
+    });
+    expect(
+      formatShanghai(addDuration(cal, at('2026-03-02T11:00:00+08:00'), { n: 1, unit: 'workhour' })),
+    ).toBe('2026-03-02T13:30:00.000+08:00');
   });
 });
 
@@ -109,7 +120,9 @@ describe('suspensions (听证、公告、鉴定 … 不计入期限)', () => {
   it('day: a 30-day public notice extends a natural-day period by its days', () => {
     // Notice 03-10 00:00 to 04-09 00:00 touches 03-10..04-08 (30 days); 90 + 30 days from 03-02 = 06-30.
     const notice = [{ from: at('2026-03-10T00:00:00+08:00'), to: at('2026-04-09T00:00:00+08:00') }];
-    expect(due('2026-03-02T09:00:00+08:00', { n: 90, unit: 'day' }, notice)).toBe('2026-06-30T23:59:59.999+08:00');
+    expect(due('2026-03-02T09:00:00+08:00', { n: 90, unit: 'day' }, notice)).toBe(
+      '2026-06-30T23:59:59.999+08:00',
+    );
   });
 
   it('hour: the clock stops during the suspension', () => {
@@ -121,8 +134,12 @@ describe('suspensions (听证、公告、鉴定 … 不计入期限)', () => {
     // 09:00–11:00 counts 2h; suspended 11:00–14:00; the third hour is 14:00–15:00. Unsuspended the
     // period would end at 12:00, so it was extended by the 1.5h of office time the suspension holds.
     const s = [{ from: at('2026-03-02T11:00:00+08:00'), to: at('2026-03-02T14:00:00+08:00') }];
-    expect(due('2026-03-02T09:00:00+08:00', { n: 3, unit: 'workhour' })).toBe('2026-03-02T12:00:00.000+08:00');
-    expect(due('2026-03-02T09:00:00+08:00', { n: 3, unit: 'workhour' }, s)).toBe('2026-03-02T15:00:00.000+08:00');
+    expect(due('2026-03-02T09:00:00+08:00', { n: 3, unit: 'workhour' })).toBe(
+      '2026-03-02T12:00:00.000+08:00',
+    );
+    expect(due('2026-03-02T09:00:00+08:00', { n: 3, unit: 'workhour' }, s)).toBe(
+      '2026-03-02T15:00:00.000+08:00',
+    );
   });
 });
 
@@ -136,7 +153,9 @@ describe('refusals', () => {
   });
 
   it('refuses a period that runs from a known year into an unknown one', () => {
-    const e = refusal(() => addDuration(calendar, at('2026-12-20T09:00:00+08:00'), { n: 15, unit: 'workday' }));
+    const e = refusal(() =>
+      addDuration(calendar, at('2026-12-20T09:00:00+08:00'), { n: 15, unit: 'workday' }),
+    );
     expect(e.details).toEqual({ year: 2027 });
   });
 
@@ -145,9 +164,9 @@ describe('refusals', () => {
       overrides: { years: [2027], holidays: ['2027-01-01', '2027-01-02', '2027-01-03'], workdays: [] },
     });
     // 12-31 (Thu) is a working day; 2027-01-01..03 off; Mon 01-04 is the 10th working day after 12-18.
-    expect(formatShanghai(addDuration(cal, at('2026-12-18T09:00:00+08:00'), { n: 10, unit: 'workday' }))).toBe(
-      '2027-01-04T23:59:59.999+08:00',
-    );
+    expect(
+      formatShanghai(addDuration(cal, at('2026-12-18T09:00:00+08:00'), { n: 10, unit: 'workday' })),
+    ).toBe('2027-01-04T23:59:59.999+08:00');
   });
 
   it.each([
@@ -162,8 +181,9 @@ describe('refusals', () => {
 
   it('refuses a suspension that ends before it starts', () => {
     const s = [{ from: at('2026-03-03T10:00:00+08:00'), to: at('2026-03-03T09:00:00+08:00') }];
-    expect(refusal(() => addDuration(calendar, at('2026-03-02T09:00:00+08:00'), { n: 1, unit: 'day' }, s)).details)
-      .toMatchObject({ field: 'suspensions[0]' });
+    expect(
+      refusal(() => addDuration(calendar, at('2026-03-02T09:00:00+08:00'), { n: 1, unit: 'day' }, s)).details,
+    ).toMatchObject({ field: 'suspensions[0]' });
   });
 });
 
@@ -186,7 +206,11 @@ describe('computeDeadline', () => {
 
   it('refuses a deadline without a legal basis', () => {
     const e = refusal(() =>
-      computeDeadline(calendar, { from: at('2026-03-02T02:00:00Z'), rule: { n: 5, unit: 'day' }, basis: ' ' }),
+      computeDeadline(calendar, {
+        from: at('2026-03-02T02:00:00Z'),
+        rule: { n: 5, unit: 'day' },
+        basis: ' ',
+      }),
     );
     expect(e.details).toMatchObject({ field: 'basis' });
   });
@@ -199,7 +223,10 @@ const instant = fc
 const minutes = (n: number): number => n * 60_000;
 const suspensionNear = (base: Date): fc.Arbitrary<Suspension> =>
   fc
-    .tuple(fc.integer({ min: -minutes(3 * 24 * 60), max: minutes(20 * 24 * 60) }), fc.integer({ min: 1, max: minutes(6 * 24 * 60) }))
+    .tuple(
+      fc.integer({ min: -minutes(3 * 24 * 60), max: minutes(20 * 24 * 60) }),
+      fc.integer({ min: 1, max: minutes(6 * 24 * 60) }),
+    )
     .map(([offset, length]) => ({
       from: new Date(base.getTime() + offset),
       to: new Date(base.getTime() + offset + length),
@@ -229,7 +256,8 @@ describe('laws of the engine', () => {
         expect(endOfDay(d)).toBe(true);
         expect(calendar.isWorkday(civilDateOf(last))).toBe(true);
         expect(last).toBeGreaterThanOrEqual(nominal);
-        for (let day = nominal; day < last; day += 1) expect(calendar.isWorkday(civilDateOf(day))).toBe(false);
+        for (let day = nominal; day < last; day += 1)
+          expect(calendar.isWorkday(civilDateOf(day))).toBe(false);
       }),
     );
   });
@@ -244,7 +272,8 @@ describe('laws of the engine', () => {
         // filled exactly ends at closing), its opening excluded (n ≥ 1 means some office time passed).
         const clock = d.getTime() - (shanghaiDayOf(d.getTime()) * 86_400_000 - 8 * HOUR_MS);
         const hm = (h: number, m: number): number => (h * 60 + m) * 60_000;
-        const inside = (clock > hm(9, 0) && clock <= hm(12, 0)) || (clock > hm(13, 30) && clock <= hm(17, 30));
+        const inside =
+          (clock > hm(9, 0) && clock <= hm(12, 0)) || (clock > hm(13, 30) && clock <= hm(17, 30));
         expect(inside, formatShanghai(d)).toBe(true);
       }),
     );
@@ -261,7 +290,11 @@ describe('laws of the engine', () => {
         const sFirst = shanghaiDayOf(s.from.getTime());
         const sLast = shanghaiDayOf(s.to.getTime() - 1);
         const startDay = shanghaiDayOf(from.getTime());
-        for (let day = Math.max(sFirst, startDay + 1); day <= Math.min(sLast, dayNumberOf(suspended)); day += 1) {
+        for (
+          let day = Math.max(sFirst, startDay + 1);
+          day <= Math.min(sLast, dayNumberOf(suspended));
+          day += 1
+        ) {
           if (calendar.isWorkday(civilDateOf(day))) touched += 1;
         }
         expect(calendar.countWorkdays(plain, suspended)).toBe(touched);
@@ -290,7 +323,10 @@ describe('laws of the engine', () => {
       fc.property(withSuspension, fc.integer({ min: 1, max: 500 }), ([from, s], n) => {
         const plain = addDuration(calendar, from, { n, unit: 'hour' });
         const suspended = addDuration(calendar, from, { n, unit: 'hour' }, [s]);
-        const overlap = Math.max(0, Math.min(s.to.getTime(), suspended.getTime()) - Math.max(s.from.getTime(), from.getTime()));
+        const overlap = Math.max(
+          0,
+          Math.min(s.to.getTime(), suspended.getTime()) - Math.max(s.from.getTime(), from.getTime()),
+        );
         expect(plain.getTime()).toBe(from.getTime() + n * HOUR_MS);
         expect(suspended.getTime() - plain.getTime()).toBe(overlap);
       }),

@@ -40,7 +40,8 @@ import {
 export type DurationUnit = 'day' | 'workday' | 'hour' | 'workhour';
 export const DURATION_UNITS: readonly DurationUnit[] = ['day', 'workday', 'hour', 'workhour'];
 
-export const isDurationUnit = (text: string): text is DurationUnit => (DURATION_UNITS as readonly string[]).includes(text);
+export const isDurationUnit = (text: string): text is DurationUnit =>
+  (DURATION_UNITS as readonly string[]).includes(text);
 
 /** A legal period: n units. */
 export type Duration = { n: number; unit: DurationUnit };
@@ -117,12 +118,21 @@ function minusSpans(from: number, to: number, spans: readonly Span[]): Span[] {
 function officeSpans(calendar: WorkCalendar, dayNumber: number): Span[] {
   if (!calendar.isWorkdayNumber(dayNumber)) return [];
   const start = startOfShanghaiDay(dayNumber);
-  return calendar.officeMinutes.map((p) => ({ from: start + p.start * MINUTE_MS, to: start + p.end * MINUTE_MS }));
+  return calendar.officeMinutes.map((p) => ({
+    from: start + p.start * MINUTE_MS,
+    to: start + p.end * MINUTE_MS,
+  }));
 }
 
-function addDays(calendar: WorkCalendar, from: number, n: number, spans: readonly Span[], working: boolean): number {
+function addDays(
+  calendar: WorkCalendar,
+  from: number,
+  n: number,
+  spans: readonly Span[],
+  working: boolean,
+): number {
   let day = shanghaiDayOf(from);
-  for (let left = n; left > 0; ) {
+  for (let left = n; left > 0;) {
     day += 1;
     if (!touchesDay(spans, day) && (!working || calendar.isWorkdayNumber(day))) left -= 1;
   }

@@ -86,7 +86,11 @@ export function parseInstant(text: string, field = 'instant'): Date {
     if (DATE_ONLY.test(value)) {
       throw invalid('timezoneRequired', { field, value: text, expected: 'date-time with Z or ±hh:mm' });
     }
-    throw invalid('instantMalformed', { field, value: text, expected: 'ISO 8601, e.g. 2026-03-02T09:00:00+08:00' });
+    throw invalid('instantMalformed', {
+      field,
+      value: text,
+      expected: 'ISO 8601, e.g. 2026-03-02T09:00:00+08:00',
+    });
   }
   const zone = m[8];
   if (zone === undefined) {

@@ -131,7 +131,7 @@ for (const dialect of DIALECTS) {
 
       await waitFor(
         'the victim to be well into its work',
-        async () => (await db.selectFrom('job_run').select('job_id').where('owner', '=', 'victim').execute()).length >= 40,
+        async () => (await db.selectFrom('job_run').select('job_id').where('owner', '=', 'victim').execute()).length >= 20,
         30_000,
         workers,
       );

@@ -597,7 +597,9 @@ class Locator {
     while ((communityOfAtom[atom] ?? -1) < 0 && frontier.length > 0) {
       const next: number[] = [];
       for (const a of frontier) {
-        for (const nb of mesh.neighbors[a] ?? []) {
+        const end = mesh.adjStart[a + 1] ?? 0;
+        for (let q = mesh.adjStart[a] ?? 0; q < end; q++) {
+          const nb = mesh.adjList[q] ?? 0;
           if (seen.has(nb)) continue;
           seen.add(nb);
           if ((communityOfAtom[nb] ?? -1) >= 0) {

@@ -252,6 +252,22 @@ export class EdgeIndex {
     return false;
   }
 
+  /** True when the point is inside the indexed multipolygon (even-odd rule, ray cast to the east). */
+  contains(x: number, y: number): boolean {
+    let inside = false;
+    for (const i of this.index.search(x, y, Math.max(x, this.index.maxX), y)) {
+      if (i >= this.ax.length) continue;
+      const ay = this.ay[i] ?? 0;
+      const by = this.by[i] ?? 0;
+      if (ay > y !== by > y) {
+        const ax = this.ax[i] ?? 0;
+        const bx = this.bx[i] ?? 0;
+        if (x < ax + ((y - ay) * (bx - ax)) / (by - ay)) inside = !inside;
+      }
+    }
+    return inside;
+  }
+
   /** The x coordinates where the horizontal line at y crosses the edges, sorted (for scanline fills). */
   crossingsAt(y: number, minX: number, maxX: number): number[] {
     const xs: number[] = [];

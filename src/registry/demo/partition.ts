@@ -7,7 +7,7 @@
  */
 import { Delaunay } from 'd3-delaunay';
 import type { EdgeIndex, MultiPoly, Position, Ring } from './geometry.js';
-import { assemblePolygons, pointInMultiPoly } from './geometry.js';
+import { assemblePolygons, bboxOf } from './geometry.js';
 import type { Rng } from './random.js';
 
 /** The atoms of one partition family. Vertex coordinates are shared between neighbouring atoms. */
@@ -15,14 +15,19 @@ export interface AtomMesh {
   readonly n: number;
   readonly siteX: Float64Array;
   readonly siteY: Float64Array;
-  /** Vertex coordinates (smoothing writes new ones into `smoothX/Y`). */
+  /** Vertex coordinates: the Voronoi vertices (circumcentres), one per Delaunay triangle. */
   readonly vx: Float64Array;
   readonly vy: Float64Array;
+  /** Vertex coordinates after border smoothing (see smoothBorders). */
   smoothX: Float64Array;
   smoothY: Float64Array;
-  /** Each atom's ring of vertex ids, counter-clockwise, unclosed. */
+  /** Each atom's ring of vertex ids, counter-clockwise, unclosed (empty for atoms far outside). */
   readonly cells: Int32Array[];
-  readonly neighbors: Int32Array[];
+  /** Neighbours in compressed rows: those of atom a are adjList[adjStart[a] .. adjStart[a + 1]). */
+  readonly adjStart: Int32Array;
+  readonly adjList: Int32Array;
+  /** Distance between the sites of each neighbour pair, aligned with adjList. */
+  readonly adjLen: Float64Array;
   /** 1 when the atom's site is inside the outline. */
   readonly inside: Uint8Array;
   /** 1 when the atom may touch the outline (inside, or near its edge): the atoms that get a region. */
@@ -42,32 +47,21 @@ export interface MeshOptions {
   rng: Rng;
 }
 
-/** Builds the atom mesh over the outline's bounding box (plus a margin). */
+/** Builds the atom mesh: a jittered grid inside the outline and in a band around it. */
 export function buildAtomMesh({ outline, edges, spacing, angle, rng }: MeshOptions): AtomMesh {
-  let minX = Infinity;
-  let minY = Infinity;
-  let maxX = -Infinity;
-  let maxY = -Infinity;
-  for (const poly of outline) {
-    for (const [x, y] of poly[0] ?? []) {
-      minX = Math.min(minX, x);
-      minY = Math.min(minY, y);
-      maxX = Math.max(maxX, x);
-      maxY = Math.max(maxY, y);
-    }
-  }
-  const margin = spacing * 4;
-  minX -= margin;
-  minY -= margin;
-  maxX += margin;
-  maxY += margin;
+  const [bx0, by0, bx1, by1] = bboxOf(outline);
+  const margin = spacing * 7;
+  const minX = bx0 - margin;
+  const minY = by0 - margin;
+  const maxX = bx1 + margin;
+  const maxY = by1 + margin;
   const cos = Math.cos(angle);
   const sin = Math.sin(angle);
   const cx = (minX + maxX) / 2;
   const cy = (minY + maxY) / 2;
-  const half = Math.hypot(maxX - minX, maxY - minY) / 2;
-  const steps = Math.ceil(half / spacing);
+  const steps = Math.ceil(Math.hypot(maxX - minX, maxY - minY) / 2 / spacing);
   const coords: number[] = [];
+  const insideFlags: number[] = [];
   for (let j = -steps; j <= steps; j++) {
     for (let i = -steps; i <= steps; i++) {
       const u = (i + (rng() - 0.5) * 0.9) * spacing;
@@ -76,93 +70,129 @@ export function buildAtomMesh({ outline, edges, spacing, angle, rng }: MeshOptio
       const y = cy + u * sin + v * cos;
       if (x < minX || x > maxX || y < minY || y > maxY) continue;
       // Only atoms inside or near the outline matter; a band of outside atoms keeps the near ones bounded.
-      if (pointInMultiPoly(x, y, outline) || edges.near(x, y, spacing * 6)) coords.push(x, y);
+      const isIn = edges.contains(x, y);
+      if (isIn || edges.near(x, y, spacing * 6)) {
+        coords.push(x, y);
+        insideFlags.push(isIn ? 1 : 0);
+      }
     }
   }
   const delaunay = new Delaunay<Position>(Float64Array.from(coords));
   const voronoi = delaunay.voronoi([minX - spacing, minY - spacing, maxX + spacing, maxY + spacing]);
+  const { triangles, halfedges, inedges } = delaunay;
+  const circ = voronoi.circumcenters;
   const n = coords.length / 2;
   const siteX = new Float64Array(n);
   const siteY = new Float64Array(n);
-  const inside = new Uint8Array(n);
+  const inside = Uint8Array.from(insideFlags);
   const active = new Uint8Array(n);
   const weight = new Float64Array(n);
   const cells: Int32Array[] = [];
-  const neighbors: Int32Array[] = [];
-  const vertexId = new Map<string, number>();
-  const vxs: number[] = [];
-  const vys: number[] = [];
   for (let k = 0; k < n; k++) {
     const x = coords[2 * k] ?? 0;
     const y = coords[2 * k + 1] ?? 0;
     siteX[k] = x;
     siteY[k] = y;
-    const isIn = pointInMultiPoly(x, y, outline);
-    inside[k] = isIn ? 1 : 0;
-    active[k] = isIn || edges.near(x, y, spacing * 2.5) ? 1 : 0;
-    const poly = voronoi.cellPolygon(k) as Position[] | null;
+    active[k] = inside[k] === 1 || edges.near(x, y, spacing * 2.5) ? 1 : 0;
+    // The Voronoi cell as the ring of triangles around the site (the walk d3's own _cell makes); the
+    // triangle index is the vertex id, so neighbouring cells share their vertices exactly.
     const ids: number[] = [];
-    if (poly !== null) {
-      // d3 closes the ring; drop the repeated point. Orientation is fixed below.
-      for (let p = 0; p < poly.length - 1; p++) {
-        const [px, py] = poly[p] as Position;
-        const key = `${px}|${py}`;
-        let id = vertexId.get(key);
-        if (id === undefined) {
-          id = vxs.length;
-          vertexId.set(key, id);
-          vxs.push(px);
-          vys.push(py);
-        }
-        if (ids[ids.length - 1] !== id) ids.push(id);
-      }
+    const e0 = inedges[k] ?? -1;
+    let closed = false;
+    if (e0 !== -1 && active[k] === 1) {
+      let e = e0;
+      do {
+        ids.push(Math.floor(e / 3));
+        e = e % 3 === 2 ? e - 2 : e + 1;
+        if (triangles[e] !== k) break;
+        e = halfedges[e] ?? -1;
+      } while (e !== e0 && e !== -1);
+      closed = e === e0;
+    }
+    if (!closed) {
+      // On the hull (far outside the outline): not part of any region.
+      if (active[k] === 1) active[k] = 0;
+      cells.push(new Int32Array(0));
+      continue;
     }
     let area = 0;
     for (let a = 0, b = ids.length - 1; a < ids.length; b = a++) {
       const ia = ids[a] ?? 0;
       const ib = ids[b] ?? 0;
-      area += (vxs[ib] ?? 0) * (vys[ia] ?? 0) - (vxs[ia] ?? 0) * (vys[ib] ?? 0);
+      area += (circ[2 * ib] ?? 0) * (circ[2 * ia + 1] ?? 0) - (circ[2 * ia] ?? 0) * (circ[2 * ib + 1] ?? 0);
     }
     if (area < 0) ids.reverse();
     cells.push(Int32Array.from(ids));
-    weight[k] = isIn ? Math.abs(area) / 2 : 0;
+    weight[k] = inside[k] === 1 ? Math.abs(area) / 2 : 0;
   }
-  // Neighbours: the Delaunay edges (each is a shared Voronoi edge of the two atoms).
-  const adj: number[][] = Array.from({ length: n }, () => []);
-  const { triangles, halfedges } = delaunay;
+  // Neighbours: the Delaunay edges (each is the shared Voronoi edge of its two atoms).
+  const degree = new Int32Array(n + 1);
+  for (let e = 0; e < triangles.length; e++) {
+    const opp = halfedges[e] ?? -1;
+    if (opp > e || opp === -1) {
+      degree[triangles[e] ?? 0]++;
+      degree[triangles[e % 3 === 2 ? e - 2 : e + 1] ?? 0]++;
+    }
+  }
+  const adjStart = new Int32Array(n + 1);
+  for (let a = 0; a < n; a++) adjStart[a + 1] = (adjStart[a] ?? 0) + (degree[a] ?? 0);
+  const fill = adjStart.slice(0, n);
+  const adjList = new Int32Array(adjStart[n] ?? 0);
+  const adjLen = new Float64Array(adjList.length);
   for (let e = 0; e < triangles.length; e++) {
     const opp = halfedges[e] ?? -1;
     if (opp > e || opp === -1) {
       const a = triangles[e] ?? 0;
       const b = triangles[e % 3 === 2 ? e - 2 : e + 1] ?? 0;
-      adj[a]?.push(b);
-      adj[b]?.push(a);
+      const len = Math.hypot((siteX[a] ?? 0) - (siteX[b] ?? 0), (siteY[a] ?? 0) - (siteY[b] ?? 0));
+      const fa = fill[a] ?? 0;
+      adjList[fa] = b;
+      adjLen[fa] = len;
+      fill[a] = fa + 1;
+      const fb = fill[b] ?? 0;
+      adjList[fb] = a;
+      adjLen[fb] = len;
+      fill[b] = fb + 1;
     }
   }
-  for (const list of adj) neighbors.push(Int32Array.from(list));
-  const vx = Float64Array.from(vxs);
-  const vy = Float64Array.from(vys);
-  return { n, siteX, siteY, vx, vy, smoothX: vx.slice(), smoothY: vy.slice(), cells, neighbors, inside, active, weight, delaunay };
+  const vx = new Float64Array(circ.length / 2);
+  const vy = new Float64Array(circ.length / 2);
+  for (let t = 0; t < vx.length; t++) {
+    vx[t] = circ[2 * t] ?? 0;
+    vy[t] = circ[2 * t + 1] ?? 0;
+  }
+  return { n, siteX, siteY, vx, vy, smoothX: vx.slice(), smoothY: vy.slice(), cells, adjStart, adjList, adjLen, inside, active, weight, delaunay };
 }
 
-/** A binary min-heap of (key, node, region) triples. */
+/** A binary min-heap of (key, node, region) triples in typed arrays. */
 class Heap {
-  private keys: number[] = [];
-  private nodes: number[] = [];
-  private regions: number[] = [];
-  get size(): number {
-    return this.keys.length;
-  }
+  private keys = new Float64Array(1024);
+  private nodes = new Int32Array(1024);
+  private regions = new Int32Array(1024);
+  size = 0;
+  /** Filled by pop(). */
+  key = 0;
+  node = 0;
+  region = 0;
+
   push(key: number, node: number, region: number): void {
+    if (this.size === this.keys.length) {
+      const grow = <T extends Float64Array | Int32Array>(a: T, make: (n: number) => T): T => {
+        const b = make(a.length * 2);
+        b.set(a);
+        return b;
+      };
+      this.keys = grow(this.keys, (n) => new Float64Array(n));
+      this.nodes = grow(this.nodes, (n) => new Int32Array(n));
+      this.regions = grow(this.regions, (n) => new Int32Array(n));
+    }
     const { keys, nodes, regions } = this;
-    let i = keys.length;
-    keys.push(key);
-    nodes.push(node);
-    regions.push(region);
+    let i = this.size++;
     while (i > 0) {
       const p = (i - 1) >> 1;
-      if ((keys[p] ?? 0) <= key) break;
-      keys[i] = keys[p] ?? 0;
+      const kp = keys[p] ?? 0;
+      if (kp <= key) break;
+      keys[i] = kp;
       nodes[i] = nodes[p] ?? 0;
       regions[i] = regions[p] ?? 0;
       i = p;
@@ -171,31 +201,32 @@ class Heap {
     nodes[i] = node;
     regions[i] = region;
   }
-  pop(): [number, number, number] {
+
+  pop(): void {
     const { keys, nodes, regions } = this;
-    const top: [number, number, number] = [keys[0] ?? 0, nodes[0] ?? 0, regions[0] ?? 0];
-    const k = keys.pop() ?? 0;
-    const nd = nodes.pop() ?? 0;
-    const r = regions.pop() ?? 0;
-    const len = keys.length;
-    if (len > 0) {
-      let i = 0;
-      for (;;) {
-        const l = 2 * i + 1;
-        if (l >= len) break;
-        const rr = l + 1;
-        const c = rr < len && (keys[rr] ?? 0) < (keys[l] ?? 0) ? rr : l;
-        if ((keys[c] ?? 0) >= k) break;
-        keys[i] = keys[c] ?? 0;
-        nodes[i] = nodes[c] ?? 0;
-        regions[i] = regions[c] ?? 0;
-        i = c;
-      }
-      keys[i] = k;
-      nodes[i] = nd;
-      regions[i] = r;
+    this.key = keys[0] ?? 0;
+    this.node = nodes[0] ?? 0;
+    this.region = regions[0] ?? 0;
+    const len = --this.size;
+    if (len === 0) return;
+    const k = keys[len] ?? 0;
+    const nd = nodes[len] ?? 0;
+    const r = regions[len] ?? 0;
+    let i = 0;
+    for (;;) {
+      const l = 2 * i + 1;
+      if (l >= len) break;
+      const rr = l + 1;
+      const c = rr < len && (keys[rr] ?? 0) < (keys[l] ?? 0) ? rr : l;
+      if ((keys[c] ?? 0) >= k) break;
+      keys[i] = keys[c] ?? 0;
+      nodes[i] = nodes[c] ?? 0;
+      regions[i] = regions[c] ?? 0;
+      i = c;
     }
-    return top;
+    keys[i] = k;
+    nodes[i] = nd;
+    regions[i] = r;
   }
 }
 
@@ -223,58 +254,67 @@ export function growRegions(mesh: AtomMesh, members: readonly number[], seeds: r
   const targetSum = targets.reduce((s, t) => s + t, 0);
   const want = targets.map((t) => (targetSum > 0 ? (t / targetSum) * totalWeight : totalWeight / regionCount));
   const speed = want.map((w) => Math.sqrt(Math.max(w, 1)));
-  const canGrow = (a: number) => isMember[a] === 1 && mesh.inside[a] === 1;
-  // Travel cost between neighbouring atoms, shared by every round.
-  const edgeCost = new Map<number, number>();
-  const cost = (a: number, b: number): number => {
-    const key = a < b ? a * mesh.n + b : b * mesh.n + a;
-    let c = edgeCost.get(key);
-    if (c === undefined) {
-      const ax = mesh.siteX[a] ?? 0;
-      const ay = mesh.siteY[a] ?? 0;
-      const bx = mesh.siteX[b] ?? 0;
-      const by = mesh.siteY[b] ?? 0;
-      c = Math.hypot(bx - ax, by - ay) * Math.max(0.15, 1 + opts.roughness * opts.noise((ax + bx) / 2, (ay + by) / 2));
-      edgeCost.set(key, c);
-    }
-    return c;
-  };
+  // Travel cost factor per atom from the noise field; an edge costs its length times the mean factor.
+  const factor = new Float64Array(mesh.n);
+  for (const a of members) factor[a] = Math.max(0.15, 1 + opts.roughness * opts.noise(mesh.siteX[a] ?? 0, mesh.siteY[a] ?? 0));
+  const { adjStart, adjList, adjLen, inside } = mesh;
   const rounds = Math.max(1, opts.iterations);
+  let best: Int32Array | null = null;
+  let bestError = Infinity;
+  const heap = new Heap();
+  const got = new Float64Array(regionCount);
   for (let round = 0; round < rounds; round++) {
     for (const a of members) labels[a] = -1;
-    const heap = new Heap();
     seeds.forEach((s, r) => heap.push(0, s, r));
     while (heap.size > 0) {
-      const [d, node, r] = heap.pop();
+      heap.pop();
+      const node = heap.node;
       if (labels[node] !== -1) continue;
+      const r = heap.region;
       labels[node] = r;
+      const d = heap.key;
       const sp = speed[r] ?? 1;
-      for (const nb of mesh.neighbors[node] ?? []) {
-        if (labels[nb] === -1 && canGrow(nb)) heap.push(d + cost(node, nb) / sp, nb, r);
+      const fn = factor[node] ?? 1;
+      const end = adjStart[node + 1] ?? 0;
+      for (let q = adjStart[node] ?? 0; q < end; q++) {
+        const nb = adjList[q] ?? 0;
+        if (labels[nb] === -1 && isMember[nb] === 1 && inside[nb] === 1) {
+          heap.push(d + ((adjLen[q] ?? 0) * (fn + (factor[nb] ?? 1))) / 2 / sp, nb, r);
+        }
       }
     }
-    if (round === rounds - 1) break;
-    const got = new Float64Array(regionCount);
+    got.fill(0);
     for (const a of members) {
       const l = labels[a] ?? -1;
       if (l >= 0) got[l] = (got[l] ?? 0) + (mesh.weight[a] ?? 0);
     }
+    let error = 0;
+    for (let r = 0; r < regionCount; r++) error += Math.abs((got[r] ?? 0) - (want[r] ?? 0));
+    if (error < bestError) {
+      bestError = error;
+      best = labels.slice();
+    }
+    // Damped speed update toward the target sizes; a stronger step oscillates.
     for (let r = 0; r < regionCount; r++) {
       const ratio = (want[r] ?? 1) / Math.max(got[r] ?? 0, 1);
-      speed[r] = (speed[r] ?? 1) * Math.min(2, Math.max(0.5, Math.pow(ratio, 0.6)));
+      speed[r] = (speed[r] ?? 1) * Math.min(1.6, Math.max(0.6, Math.pow(ratio, 0.35)));
     }
   }
-  fillRemaining(mesh, members, isMember, labels);
-  return labels;
+  const out = best ?? labels;
+  fillRemaining(mesh, members, isMember, out);
+  return out;
 }
 
 /** Members not reached by growth (outside the outline, or cut off) take the label of a labelled neighbour. */
 function fillRemaining(mesh: AtomMesh, members: readonly number[], isMember: Uint8Array, labels: Int32Array): void {
   let frontier: number[] = members.filter((a) => (labels[a] ?? -1) >= 0);
+  const { adjStart, adjList } = mesh;
   while (frontier.length > 0) {
     const next: number[] = [];
     for (const a of frontier) {
-      for (const nb of mesh.neighbors[a] ?? []) {
+      const end = adjStart[a + 1] ?? 0;
+      for (let q = adjStart[a] ?? 0; q < end; q++) {
+        const nb = adjList[q] ?? 0;
         if (isMember[nb] === 1 && labels[nb] === -1) {
           labels[nb] = labels[a] ?? -1;
           next.push(nb);
@@ -286,16 +326,16 @@ function fillRemaining(mesh: AtomMesh, members: readonly number[], isMember: Uin
   const labelled = members.filter((a) => (labels[a] ?? -1) >= 0);
   for (const a of members) {
     if (labels[a] !== -1) continue;
-    let best = -1;
+    let bestAtom = -1;
     let bestD = Infinity;
     for (const b of labelled) {
       const d = Math.hypot((mesh.siteX[a] ?? 0) - (mesh.siteX[b] ?? 0), (mesh.siteY[a] ?? 0) - (mesh.siteY[b] ?? 0));
       if (d < bestD) {
         bestD = d;
-        best = b;
+        bestAtom = b;
       }
     }
-    if (best >= 0) labels[a] = labels[best] ?? -1;
+    if (bestAtom >= 0) labels[a] = labels[bestAtom] ?? -1;
   }
 }
 
