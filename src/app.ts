@@ -8,6 +8,8 @@ import type { DB } from './schema.js';
 import { accessMessages } from './access/access.messages.js';
 import { accessRoutes } from './access/access.routes.js';
 import { registryRoutes } from './registry/registry.routes.js';
+import { gridLayerRoutes } from './registry/grid-layers.routes.js';
+import { gridLayerMessages } from './registry/grid-layers.messages.js';
 import { migrations } from './migrations/index.js';
 import { ensureSecret, projectRoot, type Config } from './platform/config/config.js';
 import { ensureSchema, openDatabase } from './platform/db/database.js';
@@ -48,7 +50,7 @@ export async function buildApp(deps: Deps): Promise<HttpServer> {
   const { app, metrics } = await createHttpServer({
     logger: deps.logger,
     bodyLimit: deps.config.bodyLimit,
-    messages: { ...platformMessages, ...accessMessages },
+    messages: { ...platformMessages, ...accessMessages, ...gridLayerMessages },
     secret: deps.config.secret,
     version: VERSION,
     ready: () => deps.database.ping(),
@@ -87,6 +89,7 @@ export async function buildApp(deps: Deps): Promise<HttpServer> {
 
   await app.register(async (scope) => accessRoutes(scope as unknown as HttpServer, deps));
   await app.register(async (scope) => registryRoutes(scope as unknown as HttpServer, deps));
+  await app.register(async (scope) => gridLayerRoutes(scope as unknown as HttpServer, deps));
 
   if (existsSync(dist)) {
     await app.register(fastifyStatic, { root: dist, prefix: '/', wildcard: false, index: ['index.html'] });

@@ -3,6 +3,7 @@ import { register as registerServe } from './serve.js';
 import { register as registerMigrate } from './migrate.js';
 import { register as registerUsers } from './users.js';
 import { register as registerAudit } from './audit.js';
+import { register as registerImport } from './import.js';
 import { register as registerDeadline } from './deadline.js';
 
 /** Every subcommand, in the order `onegrid --help` lists them. Add one line per command file. */
@@ -11,5 +12,6 @@ export function registerCommands(program: Command): void {
   registerMigrate(program);
   registerUsers(program);
   registerAudit(program);
+  registerImport(program);
   registerDeadline(program);
 }

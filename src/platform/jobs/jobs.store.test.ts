@@ -29,15 +29,36 @@ for (const dialect of DIALECTS) {
       await t.cleanup();
     });
 
-    const enqueue = (kind: string, payload: unknown, extra: { runAt?: Date; dedupeKey?: string; maxAttempts?: number } = {}) =>
-      enqueueJob(db, { kind, payload, runAt: extra.runAt ?? T0, maxAttempts: extra.maxAttempts ?? 3, dedupeKey: extra.dedupeKey, now: T0 });
+    const enqueue = (
+      kind: string,
+      payload: unknown,
+      extra: { runAt?: Date; dedupeKey?: string; maxAttempts?: number } = {},
+    ) =>
+      enqueueJob(db, {
+        kind,
+        payload,
+        runAt: extra.runAt ?? T0,
+        maxAttempts: extra.maxAttempts ?? 3,
+        dedupeKey: extra.dedupeKey,
+        now: T0,
+      });
 
     it('enqueues a job with its payload and claims it under a lease', async () => {
       const { id, created } = await enqueue('notify', { caseId: 'c-1', n: 2 });
       expect(created).toBe(true);
-      expect(await getJob(db, id)).toMatchObject({ status: 'queued', attempts: 0, payload: { caseId: 'c-1', n: 2 } });
+      expect(await getJob(db, id)).toMatchObject({
+        status: 'queued',
+        attempts: 0,
+        payload: { caseId: 'c-1', n: 2 },
+      });
 
-      const claimed = await claimJobs(db, { owner: 'p1', kinds: ['notify'], limit: 10, leaseMs: 30_000, now: at(5) });
+      const claimed = await claimJobs(db, {
+        owner: 'p1',
+        kinds: ['notify'],
+        limit: 10,
+        leaseMs: 30_000,
+        now: at(5),
+      });
       expect(claimed).toHaveLength(1);
       expect(claimed[0]).toMatchObject({
         id,
@@ -48,10 +69,16 @@ for (const dialect of DIALECTS) {
         payload: { caseId: 'c-1', n: 2 },
       });
       // Held: nobody else gets it while the lease lasts.
-      expect(await claimJobs(db, { owner: 'p2', kinds: ['notify'], limit: 10, leaseMs: 30_000, now: at(10_000) })).toEqual([]);
+      expect(
+        await claimJobs(db, { owner: 'p2', kinds: ['notify'], limit: 10, leaseMs: 30_000, now: at(10_000) }),
+      ).toEqual([]);
 
       expect(await completeJob(db, { id, owner: 'p1', attempt: 1 }, at(20))).toBe(true);
-      expect(await getJob(db, id)).toMatchObject({ status: 'done', finishedAt: at(20).toISOString(), leaseUntil: null });
+      expect(await getJob(db, id)).toMatchObject({
+        status: 'done',
+        finishedAt: at(20).toISOString(),
+        leaseUntil: null,
+      });
       expect(await countJobsByStatus(db)).toEqual({ queued: 0, running: 0, done: 1, failed: 0 });
     });
 
@@ -79,7 +106,10 @@ for (const dialect of DIALECTS) {
 
       const [job] = await claimJobs(db, { owner: 'p1', kinds: ['remind'], limit: 1, leaseMs: 1000, now: T0 });
       expect(await completeJob(db, { id: a.id, owner: 'p1', attempt: job?.attempts ?? 0 }, T0)).toBe(true);
-      expect(await enqueue('remind', { n: 3 }, { dedupeKey: 'reminder:c-9:2026-12-03' })).toEqual({ id: a.id, created: false });
+      expect(await enqueue('remind', { n: 3 }, { dedupeKey: 'reminder:c-9:2026-12-03' })).toEqual({
+        id: a.id,
+        created: false,
+      });
 
       const other = await enqueue('remind', { n: 4 }, { dedupeKey: 'reminder:c-9:2026-12-04' });
       expect(other.created).toBe(true);
@@ -100,14 +130,26 @@ for (const dialect of DIALECTS) {
       const { id } = await enqueue('k', null);
       await claimJobs(db, { owner: 'dead', kinds: ['k'], limit: 1, leaseMs: 1000, now: T0 });
       // The lease ends at T0+1000: not yet claimable at that instant, claimable just after.
-      expect(await claimJobs(db, { owner: 'p2', kinds: ['k'], limit: 1, leaseMs: 1000, now: at(1000) })).toEqual([]);
-      const [taken] = await claimJobs(db, { owner: 'p2', kinds: ['k'], limit: 1, leaseMs: 1000, now: at(1001) });
+      expect(
+        await claimJobs(db, { owner: 'p2', kinds: ['k'], limit: 1, leaseMs: 1000, now: at(1000) }),
+      ).toEqual([]);
+      const [taken] = await claimJobs(db, {
+        owner: 'p2',
+        kinds: ['k'],
+        limit: 1,
+        leaseMs: 1000,
+        now: at(1001),
+      });
       expect(taken).toMatchObject({ id, leaseOwner: 'p2', attempts: 2, lastError: 'lease of dead expired' });
 
       // The first owner wakes up late: none of its writes land.
       expect(await completeJob(db, { id, owner: 'dead', attempt: 1 }, at(1500))).toBe(false);
-      expect(await extendLease(db, { id, owner: 'dead', attempt: 1 }, { now: at(1500), leaseMs: 1000 })).toBe(false);
-      expect(await failJob(db, { id, owner: 'dead', attempt: 1 }, { now: at(1500), error: 'x', retryAt: null })).toBe('lost');
+      expect(await extendLease(db, { id, owner: 'dead', attempt: 1 }, { now: at(1500), leaseMs: 1000 })).toBe(
+        false,
+      );
+      expect(
+        await failJob(db, { id, owner: 'dead', attempt: 1 }, { now: at(1500), error: 'x', retryAt: null }),
+      ).toBe('lost');
       expect(await getJob(db, id)).toMatchObject({ status: 'running', leaseOwner: 'p2' });
 
       expect(await completeJob(db, { id, owner: 'p2', attempt: 2 }, at(1600))).toBe(true);
@@ -117,8 +159,12 @@ for (const dialect of DIALECTS) {
     it('a heartbeat keeps the lease', async () => {
       const { id } = await enqueue('k', null);
       await claimJobs(db, { owner: 'p1', kinds: ['k'], limit: 1, leaseMs: 1000, now: T0 });
-      expect(await extendLease(db, { id, owner: 'p1', attempt: 1 }, { now: at(900), leaseMs: 1000 })).toBe(true);
-      expect(await claimJobs(db, { owner: 'p2', kinds: ['k'], limit: 1, leaseMs: 1000, now: at(1500) })).toEqual([]);
+      expect(await extendLease(db, { id, owner: 'p1', attempt: 1 }, { now: at(900), leaseMs: 1000 })).toBe(
+        true,
+      );
+      expect(
+        await claimJobs(db, { owner: 'p2', kinds: ['k'], limit: 1, leaseMs: 1000, now: at(1500) }),
+      ).toEqual([]);
       expect((await getJob(db, id))?.leaseUntil).toBe(at(1900).toISOString());
     });
 
@@ -126,21 +172,52 @@ for (const dialect of DIALECTS) {
       const { id } = await enqueue('k', null, { maxAttempts: 2 });
       await claimJobs(db, { owner: 'p1', kinds: ['k'], limit: 1, leaseMs: 1000, now: T0 });
       expect(
-        await failJob(db, { id, owner: 'p1', attempt: 1 }, { now: at(10), error: 'Error: smtp down', retryAt: at(5000).toISOString() }),
+        await failJob(
+          db,
+          { id, owner: 'p1', attempt: 1 },
+          { now: at(10), error: 'Error: smtp down', retryAt: at(5000).toISOString() },
+        ),
       ).toBe('retry');
-      expect(await getJob(db, id)).toMatchObject({ status: 'queued', runAt: at(5000).toISOString(), lastError: 'Error: smtp down', leaseUntil: null });
-      expect(await claimJobs(db, { owner: 'p1', kinds: ['k'], limit: 1, leaseMs: 1000, now: at(4999) })).toEqual([]);
-      const [again] = await claimJobs(db, { owner: 'p1', kinds: ['k'], limit: 1, leaseMs: 1000, now: at(5000) });
+      expect(await getJob(db, id)).toMatchObject({
+        status: 'queued',
+        runAt: at(5000).toISOString(),
+        lastError: 'Error: smtp down',
+        leaseUntil: null,
+      });
+      expect(
+        await claimJobs(db, { owner: 'p1', kinds: ['k'], limit: 1, leaseMs: 1000, now: at(4999) }),
+      ).toEqual([]);
+      const [again] = await claimJobs(db, {
+        owner: 'p1',
+        kinds: ['k'],
+        limit: 1,
+        leaseMs: 1000,
+        now: at(5000),
+      });
       expect(again?.attempts).toBe(2);
-      expect(await failJob(db, { id, owner: 'p1', attempt: 2 }, { now: at(5010), error: 'Error: still down', retryAt: null })).toBe('failed');
-      expect(await getJob(db, id)).toMatchObject({ status: 'failed', lastError: 'Error: still down', finishedAt: at(5010).toISOString() });
-      expect(await claimJobs(db, { owner: 'p1', kinds: ['k'], limit: 1, leaseMs: 1000, now: at(999_999) })).toEqual([]);
+      expect(
+        await failJob(
+          db,
+          { id, owner: 'p1', attempt: 2 },
+          { now: at(5010), error: 'Error: still down', retryAt: null },
+        ),
+      ).toBe('failed');
+      expect(await getJob(db, id)).toMatchObject({
+        status: 'failed',
+        lastError: 'Error: still down',
+        finishedAt: at(5010).toISOString(),
+      });
+      expect(
+        await claimJobs(db, { owner: 'p1', kinds: ['k'], limit: 1, leaseMs: 1000, now: at(999_999) }),
+      ).toEqual([]);
     });
 
     it('fails a job whose lease expired on its last attempt instead of running it again', async () => {
       const { id } = await enqueue('k', null, { maxAttempts: 1 });
       await claimJobs(db, { owner: 'crashy', kinds: ['k'], limit: 1, leaseMs: 1000, now: T0 });
-      expect(await claimJobs(db, { owner: 'p2', kinds: ['k'], limit: 5, leaseMs: 1000, now: at(2000) })).toEqual([]);
+      expect(
+        await claimJobs(db, { owner: 'p2', kinds: ['k'], limit: 5, leaseMs: 1000, now: at(2000) }),
+      ).toEqual([]);
       expect(await getJob(db, id)).toMatchObject({
         status: 'failed',
         attempts: 1,

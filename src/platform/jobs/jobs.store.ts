@@ -14,7 +14,9 @@ export interface JobDatabase {
 }
 
 /** Narrows any database whose schema includes the job table to what the job store needs. */
-export function jobDatabase<DB extends JobTables>(database: Pick<Database<DB>, 'db' | 'dialect'>): JobDatabase {
+export function jobDatabase<DB extends JobTables>(
+  database: Pick<Database<DB>, 'db' | 'dialect'>,
+): JobDatabase {
   // Kysely<DB> is not assignable to Kysely<JobTables> (its type parameter is invariant), but every query
   // here touches only the `job` table, which DB is constrained to contain.
   return { db: database.db as unknown as Kysely<JobTables>, dialect: database.dialect };
@@ -55,7 +57,10 @@ export interface EnqueueInput {
  * Adds a job to the queue. With a dedupe key that is already taken (by a job in any status, finished
  * ones included) nothing is added and the existing job's id is returned with `created: false`.
  */
-export async function enqueueJob(database: JobDatabase, input: EnqueueInput): Promise<{ id: string; created: boolean }> {
+export async function enqueueJob(
+  database: JobDatabase,
+  input: EnqueueInput,
+): Promise<{ id: string; created: boolean }> {
   const now = input.now.toISOString();
   const id = newId(input.now.getTime());
   const inserted = await database.db
@@ -172,7 +177,9 @@ export async function claimJobs(database: JobDatabase, input: ClaimInput): Promi
       .returningAll()
       .execute();
     // UPDATE … RETURNING does not keep the subquery's order.
-    return rows.map(toJob).sort((a, b) => (a.runAt < b.runAt ? -1 : a.runAt > b.runAt ? 1 : a.id < b.id ? -1 : 1));
+    return rows
+      .map(toJob)
+      .sort((a, b) => (a.runAt < b.runAt ? -1 : a.runAt > b.runAt ? 1 : a.id < b.id ? -1 : 1));
   });
 }
 
@@ -217,7 +224,13 @@ export async function failJob(
     .set(
       input.retryAt === null
         ? { status: 'failed', lease_until: null, last_error: input.error, finished_at: at, updated_at: at }
-        : { status: 'queued', lease_until: null, last_error: input.error, run_at: input.retryAt, updated_at: at },
+        : {
+            status: 'queued',
+            lease_until: null,
+            last_error: input.error,
+            run_at: input.retryAt,
+            updated_at: at,
+          },
     )
     .where('id', '=', ref.id)
     .where('lease_owner', '=', ref.owner)
@@ -229,7 +242,11 @@ export async function failJob(
 }
 
 /** Heartbeat: pushes the lease of a run still in progress. False when the run has lost the job. */
-export async function extendLease(database: JobDatabase, ref: RunRef, input: { now: Date; leaseMs: number }): Promise<boolean> {
+export async function extendLease(
+  database: JobDatabase,
+  ref: RunRef,
+  input: { now: Date; leaseMs: number },
+): Promise<boolean> {
   const result = await database.db
     .updateTable('job')
     .set({ lease_until: plus(input.now, input.leaseMs), updated_at: input.now.toISOString() })
@@ -259,6 +276,10 @@ export async function getJob(database: JobDatabase, id: string): Promise<Job | u
 }
 
 export async function findJobByDedupeKey(database: JobDatabase, dedupeKey: string): Promise<Job | undefined> {
-  const row = await database.db.selectFrom('job').selectAll().where('dedupe_key', '=', dedupeKey).executeTakeFirst();
+  const row = await database.db
+    .selectFrom('job')
+    .selectAll()
+    .where('dedupe_key', '=', dedupeKey)
+    .executeTakeFirst();
   return row ? toJob(row) : undefined;
 }

@@ -67,8 +67,14 @@ describe('retryDecision', () => {
   const base = { maxAttempts: 3, now, policy: { ...policy, jitter: 0 }, random: 0, error: new Error('boom') };
 
   it('retries after the backoff while attempts remain', () => {
-    expect(retryDecision({ ...base, attempt: 1 })).toEqual({ kind: 'retry', runAt: '2026-12-01T02:00:01.000Z' });
-    expect(retryDecision({ ...base, attempt: 2 })).toEqual({ kind: 'retry', runAt: '2026-12-01T02:00:02.000Z' });
+    expect(retryDecision({ ...base, attempt: 1 })).toEqual({
+      kind: 'retry',
+      runAt: '2026-12-01T02:00:01.000Z',
+    });
+    expect(retryDecision({ ...base, attempt: 2 })).toEqual({
+      kind: 'retry',
+      runAt: '2026-12-01T02:00:02.000Z',
+    });
   });
 
   it('gives up on the last attempt', () => {
@@ -127,7 +133,9 @@ describe('recurring slots', () => {
           expect(s.getTime()).toBeLessThanOrEqual(t);
           expect(t - s.getTime()).toBeLessThan(interval);
           const last = new Date(s.getTime() + interval - 1);
-          expect(slotDedupeKey('k', interval, slotStart(last, interval, offset))).toBe(slotDedupeKey('k', interval, s));
+          expect(slotDedupeKey('k', interval, slotStart(last, interval, offset))).toBe(
+            slotDedupeKey('k', interval, s),
+          );
           const next = slotStart(new Date(s.getTime() + interval), interval, offset);
           expect(next.getTime()).toBe(s.getTime() + interval);
         },

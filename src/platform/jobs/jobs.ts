@@ -83,7 +83,8 @@ export function retryDecision(input: {
   policy: BackoffPolicy;
   random: number;
 }): RetryDecision {
-  if (input.error instanceof PermanentJobError || input.attempt >= input.maxAttempts) return { kind: 'give-up' };
+  if (input.error instanceof PermanentJobError || input.attempt >= input.maxAttempts)
+    return { kind: 'give-up' };
   const delay = backoffMs(input.attempt, input.policy, input.random);
   return { kind: 'retry', runAt: new Date(input.now.getTime() + delay).toISOString() };
 }

@@ -79,7 +79,9 @@ for (const dialect of DIALECTS) {
       expect(await r.runDueOnce()).toBe(1);
       expect(await r.runDueOnce()).toBe(0);
       // Jobs due at the same instant have no order among themselves.
-      const byPayload = [...seen].sort((x, y) => (x.payload as { i: number }).i - (y.payload as { i: number }).i);
+      const byPayload = [...seen].sort(
+        (x, y) => (x.payload as { i: number }).i - (y.payload as { i: number }).i,
+      );
       expect(byPayload.map((s) => s.payload)).toEqual([{ i: 0 }, { i: 1 }, { i: 2 }]);
       expect(byPayload.map((s) => s.ctx)).toEqual(ids.map((jobId) => ({ jobId, attempt: 1 })));
       expect(await r.counts()).toEqual({ queued: 1, running: 0, done: 3, failed: 0 });
@@ -103,7 +105,11 @@ for (const dialect of DIALECTS) {
       const { id } = await r.enqueue('send', {}, { maxAttempts: 3 });
 
       expect(await r.runDueOnce()).toBe(1);
-      expect(await getJob(db, id)).toMatchObject({ status: 'queued', runAt: '2026-12-01T02:00:01.000Z', lastError: 'Error: smtp down (attempt 1)' });
+      expect(await getJob(db, id)).toMatchObject({
+        status: 'queued',
+        runAt: '2026-12-01T02:00:01.000Z',
+        lastError: 'Error: smtp down (attempt 1)',
+      });
       c.set(999);
       expect(await r.runDueOnce()).toBe(0);
       c.set(1000);
@@ -112,7 +118,11 @@ for (const dialect of DIALECTS) {
       expect((await getJob(db, id))?.runAt).toBe('2026-12-01T02:00:03.000Z');
       c.set(3000);
       expect(await r.runDueOnce()).toBe(1);
-      expect(await getJob(db, id)).toMatchObject({ status: 'failed', attempts: 3, lastError: 'Error: smtp down (attempt 3)' });
+      expect(await getJob(db, id)).toMatchObject({
+        status: 'failed',
+        attempts: 3,
+        lastError: 'Error: smtp down (attempt 3)',
+      });
       c.set(3_600_000);
       expect(await r.runDueOnce()).toBe(0);
       expect(attempts).toEqual([1, 2, 3]);
@@ -153,12 +163,20 @@ for (const dialect of DIALECTS) {
       });
       c.set(1000);
       expect(await r.runDueOnce()).toBe(1);
-      expect(await getJob(db, flaky.id)).toMatchObject({ status: 'done', attempts: 2, lastError: 'Error: timeout' });
+      expect(await getJob(db, flaky.id)).toMatchObject({
+        status: 'done',
+        attempts: 2,
+        lastError: 'Error: timeout',
+      });
     });
 
     it('dedupes: the same key enqueued twice runs once', async () => {
       let runs = 0;
-      const r = runner({ owner: 'p1', clock: manualClock().clock, handlers: { remind: () => Promise.resolve(void runs++) } });
+      const r = runner({
+        owner: 'p1',
+        clock: manualClock().clock,
+        handlers: { remind: () => Promise.resolve(void runs++) },
+      });
       const a = await r.enqueue('remind', { caseId: 'c-1' }, { dedupeKey: 'reminder:c-1:d1' });
       const b = await r.enqueue('remind', { caseId: 'c-1' }, { dedupeKey: 'reminder:c-1:d1' });
       await r.runDueOnce();
@@ -170,7 +188,12 @@ for (const dialect of DIALECTS) {
 
     it('takes over a job after the lease of a crashed process expires', async () => {
       const c = manualClock();
-      const r = runner({ owner: 'p2', clock: c.clock, leaseMs: 30_000, handlers: { k: () => Promise.resolve() } });
+      const r = runner({
+        owner: 'p2',
+        clock: c.clock,
+        leaseMs: 30_000,
+        handlers: { k: () => Promise.resolve() },
+      });
       const { id } = await r.enqueue('k', { n: 1 });
       // A process claimed it and died without a word: its claim is all that is left of it.
       await claimJobs(db, { owner: 'crashed', kinds: ['k'], limit: 1, leaseMs: 30_000, now: T0 });
@@ -178,7 +201,12 @@ for (const dialect of DIALECTS) {
       expect(await r.runDueOnce()).toBe(0);
       c.set(30_001);
       expect(await r.runDueOnce()).toBe(1);
-      expect(await getJob(db, id)).toMatchObject({ status: 'done', attempts: 2, leaseOwner: 'p2', lastError: 'lease of crashed expired' });
+      expect(await getJob(db, id)).toMatchObject({
+        status: 'done',
+        attempts: 2,
+        leaseOwner: 'p2',
+        lastError: 'lease of crashed expired',
+      });
     });
 
     it('stop() waits for the jobs running and claims nothing more', async () => {
@@ -255,12 +283,19 @@ for (const dialect of DIALECTS) {
       r.start();
       await waitFor(() => signal !== undefined);
       // What a takeover after an expired lease looks like to the table.
-      await db.db.updateTable('job').set({ lease_owner: 'thief', attempts: 2 }).where('id', '=', id).execute();
+      await db.db
+        .updateTable('job')
+        .set({ lease_owner: 'thief', attempts: 2 })
+        .where('id', '=', id)
+        .execute();
       await waitFor(() => signal?.aborted === true, 2000);
       await waitFor(() => r.activeCount === 0);
       expect(await getJob(db, id)).toMatchObject({ status: 'running', leaseOwner: 'thief', attempts: 2 });
       expect(log.lines.map((l) => l.msg)).toEqual(
-        expect.arrayContaining(['job lease lost; aborting the run', 'job failed after its lease was taken over']),
+        expect.arrayContaining([
+          'job lease lost; aborting the run',
+          'job failed after its lease was taken over',
+        ]),
       );
     });
 
@@ -305,13 +340,22 @@ for (const dialect of DIALECTS) {
       expect(new Set(ran.map((r) => r.id))).toEqual(ids);
       expect(new Set(ran.map((r) => r.owner))).toEqual(new Set(['a', 'b']));
     });
-
-    it('refuses nonsense options', () => {
-      const handlers = { k: () => Promise.resolve() };
-      expect(() => runner({ owner: '', handlers })).toThrow(/owner/);
-      expect(() => runner({ owner: 'x', handlers, concurrency: 0 })).toThrow(/concurrency/);
-      expect(() => runner({ owner: 'x', handlers, leaseMs: 100, heartbeatMs: 100 })).toThrow(/heartbeatMs/);
-      expect(() => runner({ owner: 'x', handlers }).every('other', 1000)).toThrow(/no handler/);
-    });
   });
 }
+
+describe('JobRunner options', () => {
+  // The constructor checks its options before it touches the database, so none is needed here.
+  const database = { db: undefined, dialect: 'sqlite' } as unknown as JobDatabase;
+  const handlers = { k: () => Promise.resolve() };
+  const make = (o: Omit<JobRunnerOptions, 'database' | 'handlers'>) =>
+    new JobRunner({ database, handlers, ...o });
+
+  it('refuses nonsense options', () => {
+    expect(() => make({ owner: '' })).toThrow(/owner/);
+    expect(() => make({ owner: 'x', concurrency: 0 })).toThrow(/concurrency/);
+    expect(() => make({ owner: 'x', pollMs: 1.5 })).toThrow(/pollMs/);
+    expect(() => make({ owner: 'x', leaseMs: 100, heartbeatMs: 100 })).toThrow(/heartbeatMs/);
+    expect(() => make({ owner: 'x' }).every('other', 1000)).toThrow(/no handler/);
+    expect(() => make({ owner: 'x' }).every('k', 0)).toThrow(/intervalMs/);
+  });
+});

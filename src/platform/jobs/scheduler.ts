@@ -93,7 +93,8 @@ export function defaultOwner(): string {
 }
 
 const positiveInt = (name: string, v: number): number => {
-  if (!Number.isInteger(v) || v < 1) throw new RangeError(`JobRunner: ${name} must be a positive integer, got ${v}`);
+  if (!Number.isInteger(v) || v < 1)
+    throw new RangeError(`JobRunner: ${name} must be a positive integer, got ${v}`);
   return v;
 };
 
@@ -126,18 +127,29 @@ export class JobRunner {
     this.handlers = new Map(Object.entries(options.handlers));
     this.pollMs = positiveInt('pollMs', options.pollMs ?? 1000);
     this.leaseMs = positiveInt('leaseMs', options.leaseMs ?? 60_000);
-    this.heartbeatMs = positiveInt('heartbeatMs', options.heartbeatMs ?? Math.max(1, Math.floor(this.leaseMs / 3)));
-    if (this.heartbeatMs >= this.leaseMs) throw new RangeError('JobRunner: heartbeatMs must be below leaseMs');
+    this.heartbeatMs = positiveInt(
+      'heartbeatMs',
+      options.heartbeatMs ?? Math.max(1, Math.floor(this.leaseMs / 3)),
+    );
+    if (this.heartbeatMs >= this.leaseMs)
+      throw new RangeError('JobRunner: heartbeatMs must be below leaseMs');
     this.concurrency = positiveInt('concurrency', options.concurrency ?? 4);
     this.clock = options.clock ?? (() => new Date());
     this.logger = options.logger ?? silentLogger;
     this.backoff = options.backoff ?? DEFAULT_BACKOFF;
-    this.defaultMaxAttempts = positiveInt('defaultMaxAttempts', options.defaultMaxAttempts ?? DEFAULT_MAX_ATTEMPTS);
+    this.defaultMaxAttempts = positiveInt(
+      'defaultMaxAttempts',
+      options.defaultMaxAttempts ?? DEFAULT_MAX_ATTEMPTS,
+    );
     this.random = options.random ?? Math.random;
   }
 
   /** Adds a job; with a dedupe key already used, adds nothing and returns the existing job's id. */
-  enqueue(kind: string, payload: unknown, options: EnqueueOptions = {}): Promise<{ id: string; created: boolean }> {
+  enqueue(
+    kind: string,
+    payload: unknown,
+    options: EnqueueOptions = {},
+  ): Promise<{ id: string; created: boolean }> {
     const now = this.clock();
     return enqueueJob(this.database, {
       kind,
@@ -321,7 +333,10 @@ export class JobRunner {
       });
       switch (outcome) {
         case 'retry':
-          this.logger.warn({ ...log, err: error, retryAt: decision.kind === 'retry' ? decision.runAt : null }, 'job failed; will retry');
+          this.logger.warn(
+            { ...log, err: error, retryAt: decision.kind === 'retry' ? decision.runAt : null },
+            'job failed; will retry',
+          );
           break;
         case 'failed':
           this.logger.error({ ...log, err: error }, 'job failed for good');

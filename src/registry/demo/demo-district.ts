@@ -369,9 +369,10 @@ function buildAdministrative(sources: DistrictSources, seed: number, outline: Mu
   const totalWeight = communities.reduce((s, c) => s + communityWeight(c.code), 0);
   const subTargets = subs.map((s) => Math.max(commsOf(s.code).reduce((t, c) => t + communityWeight(c.code), 0), totalWeight * 0.03));
   const subLabels = growRegions(mesh, active, subSeeds, subTargets, {
-    noise: valueNoise(hashString(`${seed}:sub-noise`), 6000, 3),
-    roughness: 0.6,
-    iterations: 16,
+    noise: valueNoise(hashString(`${seed}:sub-noise`), 3000, 3),
+    roughness: 0.7,
+    iterations: 24,
+    relax: 0.3,
   });
   console.log(subs.map((s,i)=>s.name+':'+subTargets[i]?.toFixed(0)).join(' '));
   const subAtoms: number[][] = subs.map(() => []);
@@ -401,7 +402,8 @@ function buildAdministrative(sources: DistrictSources, seed: number, outline: Mu
         ? growRegions(mesh, members, sectorSeeds, groups.map((g) => g.reduce((t, c) => t + communityWeight(c.code), 0)), {
             noise: valueNoise(hashString(`${seed}:sector-noise:${s.code}`), 2500, 3),
             roughness: 0.5,
-            iterations: 10,
+            iterations: 12,
+            relax: 0.3,
           })
         : null;
     const groupAtoms = groups.map((_, g) => (sectorLabels === null ? members : members.filter((a) => sectorLabels[a] === g)));
@@ -412,8 +414,9 @@ function buildAdministrative(sources: DistrictSources, seed: number, outline: Mu
       if (seeds.length < group.length) throw invalid('demoOutlineTooSmall', { field: 'outline', subdistrict: s.code });
       const labels = growRegions(mesh, atoms, seeds, group.map((c) => communityWeight(c.code)), {
         noise: valueNoise(hashString(`${seed}:comm-noise:${s.code}:${g}`), 1200, 3),
-        roughness: 0.45,
-        iterations: 10,
+        roughness: 0.5,
+        iterations: 12,
+        relax: 0.4,
       });
       for (const a of atoms) {
         const l = labels[a] ?? -1;
@@ -734,7 +737,7 @@ function buildPoliceGrid(
     active,
     stationSeeds,
     stationSeeds.map(() => 0.75 + rng() * 0.5),
-    { noise: valueNoise(hashString(`${seed}:police-noise`), 5000, 3), roughness: 0.5, iterations: 10 },
+    { noise: valueNoise(hashString(`${seed}:police-noise`), 4000, 3), roughness: 0.6, iterations: 12, relax: 0.4 },
   );
   const beatAtoms: { station: number; atoms: number[] }[] = [];
   stationSeeds.forEach((_, s) => {
@@ -744,8 +747,9 @@ function buildPoliceGrid(
     const seeds = chainOrder(mesh, spreadSeeds(mesh, inMembers.length > 0 ? inMembers : members, count, rng, 20));
     const labels = growRegions(mesh, members, seeds, seeds.map(() => 1), {
       noise: valueNoise(hashString(`${seed}:beat-noise:${s}`), 1500, 2),
-      roughness: 0.4,
-      iterations: 6,
+      roughness: 0.5,
+      iterations: 8,
+      relax: 0.4,
     });
     seeds.forEach((_, b) => beatAtoms.push({ station: s, atoms: members.filter((a) => labels[a] === b) }));
   });

@@ -130,8 +130,10 @@ export function buildAtomMesh({ outline, edges, spacing, angle, rng }: MeshOptio
   for (let e = 0; e < triangles.length; e++) {
     const opp = halfedges[e] ?? -1;
     if (opp > e || opp === -1) {
-      degree[triangles[e] ?? 0]++;
-      degree[triangles[e % 3 === 2 ? e - 2 : e + 1] ?? 0]++;
+      const a = triangles[e] ?? 0;
+      const b = triangles[e % 3 === 2 ? e - 2 : e + 1] ?? 0;
+      degree[a] = (degree[a] ?? 0) + 1;
+      degree[b] = (degree[b] ?? 0) + 1;
     }
   }
   const adjStart = new Int32Array(n + 1);
@@ -235,14 +237,17 @@ export interface GrowOptions {
   noise: (x: number, y: number) => number;
   /** How much the noise changes travel cost (0 = straight-ish borders). */
   roughness: number;
-  /** Rounds of speed adjustment toward the target sizes. */
+  /** Rounds of adjustment toward the target sizes. */
   iterations: number;
+  /** How far each round moves a seed toward its region's centre (0 = seeds stay; 1 = Lloyd step). */
+  relax?: number;
 }
 
 /**
  * Grows regions over `members` (atom ids) from `seeds` (one atom id per region) so that each region's
- * inside area is roughly proportional to its target. Returns, for each member atom, its region index
- * (in `labels`, -1 for atoms that are not members).
+ * inside area is roughly proportional to its target: a geodesic, additively weighted Voronoi diagram (a
+ * region with a head start `offset` grows further), with seeds relaxed toward their regions' centres so
+ * that regions stay compact. Returns, for each member atom, its region index (-1 for non-members).
  */
 export function growRegions(mesh: AtomMesh, members: readonly number[], seeds: readonly number[], targets: readonly number[], opts: GrowOptions): Int32Array {
   const labels = new Int32Array(mesh.n).fill(-1);
@@ -253,19 +258,23 @@ export function growRegions(mesh: AtomMesh, members: readonly number[], seeds: r
   const totalWeight = members.reduce((s, a) => s + (mesh.weight[a] ?? 0), 0);
   const targetSum = targets.reduce((s, t) => s + t, 0);
   const want = targets.map((t) => (targetSum > 0 ? (t / targetSum) * totalWeight : totalWeight / regionCount));
-  const speed = want.map((w) => Math.sqrt(Math.max(w, 1)));
+  const offset = new Float64Array(regionCount);
+  const seedAt = seeds.slice();
+  const relax = opts.relax ?? 0;
   // Travel cost factor per atom from the noise field; an edge costs its length times the mean factor.
   const factor = new Float64Array(mesh.n);
-  for (const a of members) factor[a] = Math.max(0.15, 1 + opts.roughness * opts.noise(mesh.siteX[a] ?? 0, mesh.siteY[a] ?? 0));
-  const { adjStart, adjList, adjLen, inside } = mesh;
+  for (const a of members) factor[a] = Math.max(0.2, 1 + opts.roughness * opts.noise(mesh.siteX[a] ?? 0, mesh.siteY[a] ?? 0));
+  const { adjStart, adjList, adjLen, inside, siteX, siteY, weight } = mesh;
   const rounds = Math.max(1, opts.iterations);
   let best: Int32Array | null = null;
   let bestError = Infinity;
   const heap = new Heap();
   const got = new Float64Array(regionCount);
+  const sumX = new Float64Array(regionCount);
+  const sumY = new Float64Array(regionCount);
   for (let round = 0; round < rounds; round++) {
     for (const a of members) labels[a] = -1;
-    seeds.forEach((s, r) => heap.push(0, s, r));
+    seedAt.forEach((s, r) => heap.push(-(offset[r] ?? 0), s, r));
     while (heap.size > 0) {
       heap.pop();
       const node = heap.node;
@@ -273,20 +282,25 @@ export function growRegions(mesh: AtomMesh, members: readonly number[], seeds: r
       const r = heap.region;
       labels[node] = r;
       const d = heap.key;
-      const sp = speed[r] ?? 1;
       const fn = factor[node] ?? 1;
       const end = adjStart[node + 1] ?? 0;
       for (let q = adjStart[node] ?? 0; q < end; q++) {
         const nb = adjList[q] ?? 0;
         if (labels[nb] === -1 && isMember[nb] === 1 && inside[nb] === 1) {
-          heap.push(d + ((adjLen[q] ?? 0) * (fn + (factor[nb] ?? 1))) / 2 / sp, nb, r);
+          heap.push(d + ((adjLen[q] ?? 0) * (fn + (factor[nb] ?? 1))) / 2, nb, r);
         }
       }
     }
     got.fill(0);
+    sumX.fill(0);
+    sumY.fill(0);
     for (const a of members) {
       const l = labels[a] ?? -1;
-      if (l >= 0) got[l] = (got[l] ?? 0) + (mesh.weight[a] ?? 0);
+      if (l < 0) continue;
+      const w = weight[a] ?? 0;
+      got[l] = (got[l] ?? 0) + w;
+      sumX[l] = (sumX[l] ?? 0) + w * (siteX[a] ?? 0);
+      sumY[l] = (sumY[l] ?? 0) + w * (siteY[a] ?? 0);
     }
     let error = 0;
     for (let r = 0; r < regionCount; r++) error += Math.abs((got[r] ?? 0) - (want[r] ?? 0));
@@ -294,10 +308,26 @@ export function growRegions(mesh: AtomMesh, members: readonly number[], seeds: r
       bestError = error;
       best = labels.slice();
     }
-    // Damped speed update toward the target sizes; a stronger step oscillates.
+    if (round === rounds - 1) break;
+    // A region short of its target gets a head start, in metres of travel: about the difference in radius.
     for (let r = 0; r < regionCount; r++) {
-      const ratio = (want[r] ?? 1) / Math.max(got[r] ?? 0, 1);
-      speed[r] = (speed[r] ?? 1) * Math.min(1.6, Math.max(0.6, Math.pow(ratio, 0.35)));
+      const delta = Math.sqrt(want[r] ?? 0) - Math.sqrt(got[r] ?? 0);
+      offset[r] = (offset[r] ?? 0) + 0.5 * delta;
+    }
+    if (relax > 0) {
+      // Move each seed part of the way to its region's centre, staying on one of the region's atoms.
+      const targetX = seedAt.map((s, r) => (got[r] ?? 0) > 0 ? (siteX[s] ?? 0) + relax * ((sumX[r] ?? 0) / (got[r] ?? 1) - (siteX[s] ?? 0)) : (siteX[s] ?? 0));
+      const targetY = seedAt.map((s, r) => (got[r] ?? 0) > 0 ? (siteY[s] ?? 0) + relax * ((sumY[r] ?? 0) / (got[r] ?? 1) - (siteY[s] ?? 0)) : (siteY[s] ?? 0));
+      const bestD = seedAt.map((s, r) => Math.hypot((siteX[s] ?? 0) - (targetX[r] ?? 0), (siteY[s] ?? 0) - (targetY[r] ?? 0)));
+      for (const a of members) {
+        const l = labels[a] ?? -1;
+        if (l < 0 || inside[a] !== 1) continue;
+        const dd = Math.hypot((siteX[a] ?? 0) - (targetX[l] ?? 0), (siteY[a] ?? 0) - (targetY[l] ?? 0));
+        if (dd < (bestD[l] ?? Infinity)) {
+          bestD[l] = dd;
+          seedAt[l] = a;
+        }
+      }
     }
   }
   const out = best ?? labels;

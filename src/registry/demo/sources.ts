@@ -5,7 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import gcoord from 'gcoord';
+import gcoordModule from 'gcoord';
 import { invalid } from '../../platform/errors.js';
 import type { MultiPolygonGeometry, Position } from './geometry.js';
 
@@ -34,6 +34,10 @@ export interface DistrictSources {
   communities: SourceCommunity[];
   provenance: { outline: string; divisions: string };
 }
+
+// gcoord ships CommonJS with ESM-style types: at runtime the default import is module.exports itself,
+// while the types describe an object with a `default` member. Accept both shapes.
+const gcoord = ((gcoordModule as unknown as { default?: unknown }).default ?? gcoordModule) as typeof gcoordModule.default;
 
 export const MINHANG_DISTRICT_CODE = '310112';
 

@@ -27,7 +27,13 @@ const runner = new JobRunner({
     [RECORD_KIND]: async (_payload, ctx) => {
       await database.db
         .insertInto('job_run')
-        .values({ job_id: ctx.jobId, owner: options.owner, pid: process.pid, attempt: ctx.attempt, at: new Date().toISOString() })
+        .values({
+          job_id: ctx.jobId,
+          owner: options.owner,
+          pid: process.pid,
+          attempt: ctx.attempt,
+          at: new Date().toISOString(),
+        })
         .execute();
       await new Promise((r) => setTimeout(r, options.workMs));
     },

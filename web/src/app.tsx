@@ -1,0 +1,73 @@
+import { App as AntApp, ConfigProvider } from 'antd';
+import enUS from 'antd/locale/en_US';
+import zhCN from 'antd/locale/zh_CN';
+import { lazy } from 'react';
+import { createBrowserRouter, RouterProvider } from 'react-router-dom';
+import { LoginPage } from './auth/login-page';
+import { SessionProvider } from './auth/session-context';
+import { CAPABILITIES } from './features/capabilities';
+import { I18nProvider, useLocale } from './i18n/i18n';
+import { ConsoleLayout } from './shell/console-layout';
+import { NotFoundPage } from './shell/not-found-page';
+import { RequireSession } from './shell/require-session';
+
+const HomePage = lazy(() => import('./features/home/home-page'));
+
+const router = createBrowserRouter([
+  { path: '/login', element: <LoginPage /> },
+  {
+    path: '/',
+    element: (
+      <RequireSession>
+        <ConsoleLayout />
+      </RequireSession>
+    ),
+    children: [
+      { index: true, element: <HomePage /> },
+      ...CAPABILITIES.map(({ path, Page }) => ({ path: `${path.slice(1)}/*`, element: <Page /> })),
+      { path: '*', element: <NotFoundPage /> },
+    ],
+  },
+]);
+
+// A government console: dense, quiet, one blue.
+const THEME = {
+  token: {
+    colorPrimary: '#1456b8',
+    borderRadius: 4,
+    fontSize: 14,
+    fontFamily:
+      "-apple-system, BlinkMacSystemFont, 'Segoe UI', 'PingFang SC', 'Hiragino Sans GB', 'Microsoft YaHei', 'Noto Sans CJK SC', 'Noto Sans SC', 'Helvetica Neue', Arial, sans-serif",
+  },
+  components: {
+    Layout: {
+      headerBg: '#0f3d7a',
+      headerHeight: 52,
+      headerPadding: '0 20px',
+      bodyBg: '#f0f2f5',
+      siderBg: '#ffffff',
+    },
+    Menu: { itemHeight: 38, itemMarginBlock: 2 },
+  },
+};
+
+function LocalisedApp() {
+  const { locale } = useLocale();
+  return (
+    <ConfigProvider locale={locale === 'zh-CN' ? zhCN : enUS} theme={THEME} componentSize="middle">
+      <AntApp>
+        <SessionProvider>
+          <RouterProvider router={router} />
+        </SessionProvider>
+      </AntApp>
+    </ConfigProvider>
+  );
+}
+
+export function App() {
+  return (
+    <I18nProvider>
+      <LocalisedApp />
+    </I18nProvider>
+  );
+}

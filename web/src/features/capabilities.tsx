@@ -1,0 +1,111 @@
+import {
+  ApartmentOutlined,
+  ApiOutlined,
+  AuditOutlined,
+  BarChartOutlined,
+  DatabaseOutlined,
+  FileSearchOutlined,
+  InboxOutlined,
+  PartitionOutlined,
+  SolutionOutlined,
+  TeamOutlined,
+} from '@ant-design/icons';
+import { lazy, type ComponentType, type LazyExoticComponent, type ReactNode } from 'react';
+
+/** The ten capabilities of MISSION.md, in its order; the identifiers are the folder names of src/ and web/src/features/. */
+export type CapabilityId =
+  | 'registry'
+  | 'intake'
+  | 'routing'
+  | 'cases'
+  | 'matching'
+  | 'linkage'
+  | 'community'
+  | 'insight'
+  | 'access'
+  | 'interfaces';
+
+/** How much of a capability's page exists; the home page says so instead of implying more. */
+export type BuildStatus = 'notBuilt' | 'partial';
+
+export interface Capability {
+  id: CapabilityId;
+  path: string;
+  icon: ReactNode;
+  status: BuildStatus;
+  /** Each page is its own chunk, loaded when first visited (heavy maps and charts will live there). */
+  Page: LazyExoticComponent<ComponentType>;
+}
+
+export const CAPABILITIES: readonly Capability[] = [
+  {
+    id: 'registry',
+    path: '/registry',
+    icon: <DatabaseOutlined />,
+    status: 'notBuilt',
+    Page: lazy(() => import('./registry/registry-page')),
+  },
+  {
+    id: 'intake',
+    path: '/intake',
+    icon: <InboxOutlined />,
+    status: 'notBuilt',
+    Page: lazy(() => import('./intake/intake-page')),
+  },
+  {
+    id: 'routing',
+    path: '/routing',
+    icon: <PartitionOutlined />,
+    status: 'notBuilt',
+    Page: lazy(() => import('./routing/routing-page')),
+  },
+  {
+    id: 'cases',
+    path: '/cases',
+    icon: <SolutionOutlined />,
+    status: 'notBuilt',
+    Page: lazy(() => import('./cases/cases-page')),
+  },
+  {
+    id: 'matching',
+    path: '/matching',
+    icon: <FileSearchOutlined />,
+    status: 'notBuilt',
+    Page: lazy(() => import('./matching/matching-page')),
+  },
+  {
+    id: 'linkage',
+    path: '/linkage',
+    icon: <ApartmentOutlined />,
+    status: 'notBuilt',
+    Page: lazy(() => import('./linkage/linkage-page')),
+  },
+  {
+    id: 'community',
+    path: '/community',
+    icon: <TeamOutlined />,
+    status: 'notBuilt',
+    Page: lazy(() => import('./community/community-page')),
+  },
+  {
+    id: 'insight',
+    path: '/insight',
+    icon: <BarChartOutlined />,
+    status: 'notBuilt',
+    Page: lazy(() => import('./insight/insight-page')),
+  },
+  {
+    id: 'access',
+    path: '/access',
+    icon: <AuditOutlined />,
+    status: 'notBuilt',
+    Page: lazy(() => import('./access/access-page')),
+  },
+  {
+    id: 'interfaces',
+    path: '/interfaces',
+    icon: <ApiOutlined />,
+    status: 'partial',
+    Page: lazy(() => import('./interfaces/interfaces-page')),
+  },
+];
