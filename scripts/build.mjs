@@ -33,7 +33,7 @@ function run(label, cmd, args) {
 }
 
 const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
-const serverStamp = join(root, 'dist', 'src', 'cli', 'main.js');
+const serverStamp = join(root, 'dist', '.tsbuildinfo'); // rewritten by every build
 if (force || mtime(serverStamp) < Math.max(newest(join(root, 'src')), newest(join(root, 'bench')), mtime(join(root, 'package.json')))) {
   run('server (tsc)', process.execPath, [tsc, '-p', 'tsconfig.build.json']);
 } else process.stdout.write('build: server up to date\n');

@@ -110,7 +110,7 @@ export async function gridLayerRoutes(app: HttpServer, deps: Deps): Promise<void
             cellCount: z.number(),
             unitsMatched: z.number(),
             findings: z.array(finding),
-            summary: z.record(z.string(), z.unknown()),
+            summary: z.unknown(),
             crsSanity: z.unknown(),
           }),
         },

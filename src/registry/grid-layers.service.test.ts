@@ -5,7 +5,7 @@ import { buildTestApp, type TestApp } from '../testing/http.js';
 import { systemActor } from '../access/roles.js';
 import { DomainError } from '../platform/errors.js';
 import { exportGridLayer, getGridLayer, importGridLayer, listGridLayers, loadCurrentLayers } from './grid-layers.service.js';
-import gcoord from 'gcoord';
+import { fromWgs84 } from './geo/crs.js';
 
 const square = (x0: number, y0: number, d: number): number[][][] => [[[x0, y0], [x0 + d, y0], [x0 + d, y0 + d], [x0, y0 + d], [x0, y0]]];
 // A 2×2 partition near 莘庄 (WGS-84), 0.01° cells, cell units by org-unit code.
@@ -60,7 +60,7 @@ for (const dialect of DIALECTS) {
     it('converts GCJ-02 to WGS-84 on import', async () => {
       const wgs = layer();
       const gcj = JSON.parse(JSON.stringify(wgs)) as typeof wgs;
-      for (const f of gcj.features) f.geometry.coordinates = f.geometry.coordinates.map((ring) => ring.map((p) => gcoord.transform(p as [number, number], gcoord.WGS84, gcoord.GCJ02) as number[]));
+      for (const f of gcj.features) f.geometry.coordinates = f.geometry.coordinates.map((ring) => ring.map((p) => fromWgs84(p[0]!, p[1]!, 'gcj02')));
       await importGridLayer(deps, { actor }, { layer: 'gcjLayer', crs: 'gcj02', strict: false, geojson: gcj });
       const fc = await exportGridLayer(deps, actor, 'gcjLayer');
       const p = fc.features.find((f) => f.properties.code === 'A1')!.geometry.coordinates[0]![0]![0]!;

@@ -344,9 +344,7 @@ export async function findBureau(db: Q): Promise<OrgUnit | undefined> {
 
 /** True when some company or department already owns this org unit. */
 export async function unitHasParty(db: Q, unitId: string): Promise<boolean> {
-  const [c, d] = await Promise.all([
-    db.selectFrom('property_company').select('id').where('unit_id', '=', unitId).executeTakeFirst(),
-    db.selectFrom('department').select('id').where('unit_id', '=', unitId).executeTakeFirst(),
-  ]);
-  return c !== undefined || d !== undefined;
+  const c = await db.selectFrom('property_company').select('id').where('unit_id', '=', unitId).executeTakeFirst();
+  if (c) return true;
+  return (await db.selectFrom('department').select('id').where('unit_id', '=', unitId).executeTakeFirst()) !== undefined;
 }

@@ -5,6 +5,7 @@ import { register as registerUsers } from './users.js';
 import { register as registerAudit } from './audit.js';
 import { register as registerImport } from './import.js';
 import { register as registerDeadline } from './deadline.js';
+import { register as registerCategories } from './categories.js';
 
 /** Every subcommand, in the order `onegrid --help` lists them. Add one line per command file. */
 export function registerCommands(program: Command): void {
@@ -14,4 +15,5 @@ export function registerCommands(program: Command): void {
   registerAudit(program);
   registerImport(program);
   registerDeadline(program);
+  registerCategories(program);
 }

@@ -5,6 +5,7 @@ import {
   claimJobs,
   completeJob,
   countJobsByStatus,
+  deleteFinishedJobs,
   enqueueJob,
   extendLease,
   failJob,
@@ -13,6 +14,7 @@ import {
   type JobDatabase,
 } from './jobs.store.js';
 import type { JobTables } from './jobs.tables.js';
+import { slotDedupeKey } from './jobs.js';
 
 const T0 = new Date('2026-12-01T02:00:00.000Z');
 const at = (ms: number) => new Date(T0.getTime() + ms);
@@ -224,6 +226,29 @@ for (const dialect of DIALECTS) {
         lastError: 'lease of crashy expired on the last attempt',
         finishedAt: at(2000).toISOString(),
       });
+    });
+
+    it('purges old finished jobs but keeps the rows that stop a deduped job from running twice', async () => {
+      const finish = async (kind: string, dedupeKey?: string, fail = false) => {
+        const { id } = await enqueue(kind, null, dedupeKey === undefined ? {} : { dedupeKey });
+        await claimJobs(db, { owner: 'p', kinds: [kind], limit: 1, leaseMs: 1000, now: T0 });
+        if (fail) await failJob(db, { id, owner: 'p', attempt: 1 }, { now: T0, error: 'x', retryAt: null });
+        else await completeJob(db, { id, owner: 'p', attempt: 1 }, T0);
+        return id;
+      };
+      const plain = await finish('plain');
+      const failed = await finish('broken', undefined, true);
+      const slot = await finish('tick', slotDedupeKey('tick', 60_000, T0));
+      const reminder = await finish('remind', 'reminder:c-1:d1');
+      const waiting = await enqueue('plain', null);
+
+      expect(await deleteFinishedJobs(db, { finishedBefore: T0, limit: 100 })).toBe(0);
+      expect(await deleteFinishedJobs(db, { finishedBefore: at(1), limit: 2 })).toBe(2);
+      expect(await deleteFinishedJobs(db, { finishedBefore: at(1), limit: 100 })).toBe(1);
+      for (const id of [plain, failed, slot]) expect(await getJob(db, id)).toBeUndefined();
+      expect((await getJob(db, reminder))?.status).toBe('done');
+      expect((await getJob(db, waiting.id))?.status).toBe('queued');
+      expect((await enqueue('remind', null, { dedupeKey: 'reminder:c-1:d1' })).created).toBe(false);
     });
   });
 }

@@ -1,7 +1,7 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Database, Dialect } from '../db/database.js';
 import { newId } from '../ids.js';
-import { JOB_STATUSES, type Job, type JobStatus } from './jobs.js';
+import { JOB_STATUSES, SLOT_KEY_PREFIX, type Job, type JobStatus } from './jobs.js';
 import type { JobTable, JobTables } from './jobs.tables.js';
 
 /**
@@ -282,4 +282,26 @@ export async function findJobByDedupeKey(database: JobDatabase, dedupeKey: strin
     .where('dedupe_key', '=', dedupeKey)
     .executeTakeFirst();
   return row ? toJob(row) : undefined;
+}
+
+/**
+ * Deletes up to `limit` finished (done or failed) jobs that finished before `finishedBefore`; returns
+ * how many. Jobs enqueued with a caller's dedupe key are kept — their row is what makes "never twice"
+ * hold — except recurring slots, which are never enqueued again once their slot has passed: keep
+ * `finishedBefore` at least one interval of the longest recurring schedule in the past, or a process
+ * starting within a still-current slot would queue it again.
+ */
+export async function deleteFinishedJobs(
+  database: JobDatabase,
+  input: { finishedBefore: Date; limit: number },
+): Promise<number> {
+  const victims = database.db
+    .selectFrom('job as c')
+    .select('c.id')
+    .where('c.status', 'in', ['done', 'failed'])
+    .where('c.finished_at', '<', input.finishedBefore.toISOString())
+    .where((eb) => eb.or([eb('c.dedupe_key', 'is', null), eb('c.dedupe_key', 'like', `${SLOT_KEY_PREFIX}%`)]))
+    .limit(input.limit);
+  const result = await database.db.deleteFrom('job').where('id', 'in', victims).executeTakeFirst();
+  return Number(result.numDeletedRows);
 }

@@ -108,12 +108,15 @@ export function slotStart(now: Date, intervalMs: number, offsetMs = 0): Date {
   return new Date(Math.floor(t / intervalMs) * intervalMs + offsetMs);
 }
 
+/** Dedupe keys starting with this belong to recurring slots; callers' own keys must not use it. */
+export const SLOT_KEY_PREFIX = 'every:';
+
 /**
  * The dedupe key of one slot of a recurring schedule: every process computes the same key for the same
  * slot, so the unique index lets exactly one run of the slot into the queue.
  */
 export function slotDedupeKey(kind: string, intervalMs: number, slot: Date): string {
-  return `every:${kind}:${intervalMs}:${slot.toISOString()}`;
+  return `${SLOT_KEY_PREFIX}${kind}:${intervalMs}:${slot.toISOString()}`;
 }
 
 /** A recurring job's payload: the start of the slot it runs for. */

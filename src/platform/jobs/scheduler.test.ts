@@ -243,10 +243,10 @@ for (const dialect of DIALECTS) {
       let runs = 0;
       const long: JobHandler = async () => {
         runs++;
-        await sleep(800);
+        await sleep(2000); // 2.5 leases: only the heartbeat keeps it
       };
-      const a = runner({ owner: 'a', pollMs: 20, leaseMs: 250, heartbeatMs: 50, handlers: { long } });
-      const b = runner({ owner: 'b', pollMs: 20, leaseMs: 250, heartbeatMs: 50, handlers: { long } });
+      const a = runner({ owner: 'a', pollMs: 20, leaseMs: 800, heartbeatMs: 100, handlers: { long } });
+      const b = runner({ owner: 'b', pollMs: 20, leaseMs: 800, heartbeatMs: 100, handlers: { long } });
       const { id } = await a.enqueue('long', {});
       a.start();
       await waitFor(() => runs === 1);

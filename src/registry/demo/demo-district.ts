@@ -201,17 +201,19 @@ export function generateDemoDistrict(sources: DistrictSources, options: Generate
   const edges = new EdgeIndex(outline);
   const outlineArea = multiPolyArea(outline);
 
-  console.time('admin');
   const admin = buildAdministrative(sources, seed, outline, edges, proj);
-  console.timeEnd('admin');console.time('clip');
-  const clip = (mp: MultiPoly) => intersect(mp, outline);
+  // Only regions near the border need cutting; the others lie wholly inside the outline.
+  const clip = (mp: MultiPoly) => {
+    if (mp.length === 0) return mp;
+    const [x0, y0, x1, y1] = bboxOf(mp);
+    return edges.candidates(x0, y0, x1, y1).length === 0 ? mp : intersect(mp, outline);
+  };
 
   // Polygons: communities, workstation areas, subdistricts, each the union of its atoms, clipped.
   const commPolys = admin.communityAtoms.map((atoms, c) => clip(ringsToPolygons(admin.mesh, admin.communityRings[c] ?? unionRings(admin.mesh, atoms))));
   const subPolys = admin.subAtoms.map((atoms) => clip(ringsToPolygons(admin.mesh, unionRings(admin.mesh, atoms))));
   const wsPolys = admin.workstations.map((ws) => clip(ringsToPolygons(admin.mesh, unionRings(admin.mesh, ws.atoms))));
 
-  console.timeEnd('clip');
   const gj = (mp: MultiPoly) => toGeoJsonMultiPolygon(mp, proj);
   const area = (mp: MultiPoly) => Math.round(multiPolyArea(mp));
 
@@ -243,17 +245,13 @@ export function generateDemoDistrict(sources: DistrictSources, options: Generate
   }));
 
   const locator = new Locator(commPolys, admin);
-console.time('grid');
   const unitGrid = buildUnitGrid(outline, edges, proj, locator, admin);
-console.timeEnd('grid');console.time('police');
   const policeGrid = buildPoliceGrid(sources, seed, outline, edges, proj, subPolys, admin);
-console.timeEnd('police');console.time('rest');
   const propertyCompanies = buildPropertyCompanies(seed);
   const compounds = buildCompounds(seed, admin, commPolys, proj, propertyCompanies);
   const departments = buildDepartments(seed, sources);
   const merchants = buildMerchants(seed, admin, subPolys, proj, locator);
 
-console.timeEnd('rest');
   return {
     seed,
     crs: 'WGS84',
@@ -373,8 +371,8 @@ function buildAdministrative(sources: DistrictSources, seed: number, outline: Mu
     roughness: 0.7,
     iterations: 24,
     relax: 0.3,
+    warp: 900,
   });
-  console.log(subs.map((s,i)=>s.name+':'+subTargets[i]?.toFixed(0)).join(' '));
   const subAtoms: number[][] = subs.map(() => []);
   for (const a of active) {
     const l = subLabels[a] ?? -1;
@@ -404,6 +402,7 @@ function buildAdministrative(sources: DistrictSources, seed: number, outline: Mu
             roughness: 0.5,
             iterations: 12,
             relax: 0.3,
+            warp: 400,
           })
         : null;
     const groupAtoms = groups.map((_, g) => (sectorLabels === null ? members : members.filter((a) => sectorLabels[a] === g)));
@@ -417,6 +416,7 @@ function buildAdministrative(sources: DistrictSources, seed: number, outline: Mu
         roughness: 0.5,
         iterations: 12,
         relax: 0.4,
+        warp: 120,
       });
       for (const a of atoms) {
         const l = labels[a] ?? -1;
@@ -737,7 +737,7 @@ function buildPoliceGrid(
     active,
     stationSeeds,
     stationSeeds.map(() => 0.75 + rng() * 0.5),
-    { noise: valueNoise(hashString(`${seed}:police-noise`), 4000, 3), roughness: 0.6, iterations: 12, relax: 0.4 },
+    { noise: valueNoise(hashString(`${seed}:police-noise`), 4000, 3), roughness: 0.6, iterations: 12, relax: 0.4, warp: 700 },
   );
   const beatAtoms: { station: number; atoms: number[] }[] = [];
   stationSeeds.forEach((_, s) => {
@@ -750,6 +750,7 @@ function buildPoliceGrid(
       roughness: 0.5,
       iterations: 8,
       relax: 0.4,
+      warp: 250,
     });
     seeds.forEach((_, b) => beatAtoms.push({ station: s, atoms: members.filter((a) => labels[a] === b) }));
   });

@@ -241,6 +241,11 @@ export interface GrowOptions {
   iterations: number;
   /** How far each round moves a seed toward its region's centre (0 = seeds stay; 1 = Lloyd step). */
   relax?: number;
+  /**
+   * Domain warp, metres: distances are measured between displaced sites, so that borders which would be
+   * straight wander by about this much (borders of real districts follow roads and creeks, not rulers).
+   */
+  warp?: number;
 }
 
 /**
@@ -265,6 +270,19 @@ export function growRegions(mesh: AtomMesh, members: readonly number[], seeds: r
   const factor = new Float64Array(mesh.n);
   for (const a of members) factor[a] = Math.max(0.2, 1 + opts.roughness * opts.noise(mesh.siteX[a] ?? 0, mesh.siteY[a] ?? 0));
   const { adjStart, adjList, adjLen, inside, siteX, siteY, weight } = mesh;
+  const warp = opts.warp ?? 0;
+  const wx = new Float64Array(mesh.n);
+  const wy = new Float64Array(mesh.n);
+  if (warp > 0) {
+    for (const a of members) {
+      const x = siteX[a] ?? 0;
+      const y = siteY[a] ?? 0;
+      wx[a] = x + warp * opts.noise(x + 7919.3, y - 3571.7);
+      wy[a] = y + warp * opts.noise(x - 5233.9, y + 9041.3);
+    }
+  }
+  const edgeLength = (q: number, a: number, b: number): number =>
+    warp > 0 ? Math.hypot((wx[a] ?? 0) - (wx[b] ?? 0), (wy[a] ?? 0) - (wy[b] ?? 0)) : (adjLen[q] ?? 0);
   const rounds = Math.max(1, opts.iterations);
   let best: Int32Array | null = null;
   let bestError = Infinity;
@@ -287,7 +305,7 @@ export function growRegions(mesh: AtomMesh, members: readonly number[], seeds: r
       for (let q = adjStart[node] ?? 0; q < end; q++) {
         const nb = adjList[q] ?? 0;
         if (labels[nb] === -1 && isMember[nb] === 1 && inside[nb] === 1) {
-          heap.push(d + ((adjLen[q] ?? 0) * (fn + (factor[nb] ?? 1))) / 2, nb, r);
+          heap.push(d + (edgeLength(q, node, nb) * (fn + (factor[nb] ?? 1))) / 2, nb, r);
         }
       }
     }

@@ -33,3 +33,10 @@ export function geometryToWgs84<G extends AreaGeometry>(geometry: G, crs: Crs): 
   }
   return { ...geometry, coordinates: multiPolygonToWgs84(geometry.coordinates, crs) };
 }
+
+/** Converts one WGS-84 [lng, lat] into `crs` (for tests and for showing points on GCJ-02 base maps). */
+export function fromWgs84(lng: number, lat: number, crs: Crs): Position {
+  if (crs === 'wgs84') return [lng, lat];
+  const [x, y] = gcoord.transform([lng, lat], gcoord.WGS84, FROM[crs]) as [number, number];
+  return [x, y];
+}
