@@ -8,6 +8,8 @@ import type { DB } from './schema.js';
 import { accessMessages } from './access/access.messages.js';
 import { accessRoutes } from './access/access.routes.js';
 import { registryRoutes } from './registry/registry.routes.js';
+import { partiesMessages } from './registry/parties.messages.js';
+import { partiesRoutes } from './registry/parties.routes.js';
 import { categoryRoutes } from './registry/categories.routes.js';
 import { categoryMessages } from './registry/categories.messages.js';
 import { gridLayerRoutes } from './registry/grid-layers.routes.js';
@@ -52,7 +54,7 @@ export async function buildApp(deps: Deps): Promise<HttpServer> {
   const { app, metrics } = await createHttpServer({
     logger: deps.logger,
     bodyLimit: deps.config.bodyLimit,
-    messages: { ...platformMessages, ...accessMessages, ...gridLayerMessages, ...categoryMessages },
+    messages: { ...platformMessages, ...accessMessages, ...gridLayerMessages, ...categoryMessages, ...partiesMessages },
     secret: deps.config.secret,
     version: VERSION,
     ready: () => deps.database.ping(),
@@ -91,6 +93,7 @@ export async function buildApp(deps: Deps): Promise<HttpServer> {
 
   await app.register(async (scope) => accessRoutes(scope as unknown as HttpServer, deps));
   await app.register(async (scope) => registryRoutes(scope as unknown as HttpServer, deps));
+  await app.register(async (scope) => partiesRoutes(scope as unknown as HttpServer, deps));
   await app.register(async (scope) => categoryRoutes(scope as unknown as HttpServer, deps));
   await app.register(async (scope) => gridLayerRoutes(scope as unknown as HttpServer, deps));
 

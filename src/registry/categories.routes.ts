@@ -3,7 +3,13 @@ import type { Deps } from '../deps.js';
 import type { HttpServer } from '../platform/http/server.js';
 import { authenticate } from '../access/auth.http.js';
 import { CATEGORY_FAMILIES, CATEGORY_KINDS } from './categories.js';
-import { createLocalCategory, getCategory, listCategories, listMajorClasses, updateCategory } from './categories.service.js';
+import {
+  createLocalCategory,
+  getCategory,
+  listCategories,
+  listMajorClasses,
+  updateCategory,
+} from './categories.service.js';
 
 const categoryView = z.object({
   key: z.string(),
@@ -47,7 +53,10 @@ export async function categoryRoutes(app: HttpServer, deps: Deps): Promise<void>
         summary: 'Problem categories (GB/T 47678.5 and local), filtered',
         querystring: z.strictObject({
           kind: z.enum(CATEGORY_KINDS).optional(),
-          major: z.string().regex(/^\d{2}$/, 'two digits').optional(),
+          major: z
+            .string()
+            .regex(/^\d{2}$/, 'two digits')
+            .optional(),
           q: z.string().min(1).max(100).optional(),
           local: flag.optional(),
           family: z.enum(CATEGORY_FAMILIES).optional(),
@@ -81,7 +90,14 @@ export async function categoryRoutes(app: HttpServer, deps: Deps): Promise<void>
   );
   app.get(
     '/api/categories/:key',
-    { schema: { tags: ['registry'], summary: 'One category', params: z.strictObject({ key }), response: { 200: categoryView } } },
+    {
+      schema: {
+        tags: ['registry'],
+        summary: 'One category',
+        params: z.strictObject({ key }),
+        response: { 200: categoryView },
+      },
+    },
     async (req) => {
       const { actor } = await authenticate(deps, req);
       return getCategory(deps, actor, req.params.key);

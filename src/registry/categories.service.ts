@@ -39,7 +39,8 @@ import {
 /** Where the standard directory lives, relative to the configured shared data folder. */
 export const STANDARD_DIRECTORY_FILE = join('categories', 'gbt47678-5-2026-directory.csv');
 /** The directory file's path under a shared data folder (`config.sharedDataDir`). */
-export const standardDirectoryPath = (sharedDataDir: string): string => join(sharedDataDir, STANDARD_DIRECTORY_FILE);
+export const standardDirectoryPath = (sharedDataDir: string): string =>
+  join(sharedDataDir, STANDARD_DIRECTORY_FILE);
 
 export interface LoadResult {
   rows: number;
@@ -48,19 +49,27 @@ export interface LoadResult {
   unchanged: number;
   /** Standard categories in the database that the file no longer lists (kept; never deleted). */
   notInFile: number;
+  /** Rows the English table (category-names-en.ts) does not know yet: loaded with the Chinese name as nameEn. */
+  withoutNameEn: string[];
   localCreated: number;
 }
 
 type Tx = Transaction<DB>;
 
-async function createDefaultLocals(tx: Tx, existing: Map<string, CategoryTable>, now: string): Promise<string[]> {
+async function createDefaultLocals(
+  tx: Tx,
+  existing: Map<string, CategoryTable>,
+  now: string,
+): Promise<string[]> {
   const rows: CategoryTable[] = [];
   for (const spec of DEFAULT_LOCAL_CATEGORIES) {
     const key = categoryKey(spec.kind, spec.code);
     if (existing.has(key)) continue; // never overwrite what the bureau may have edited or deactivated
     if (spec.parentKey !== null && !existing.has(spec.parentKey)) continue;
     const major = spec.code.slice(0, 2);
-    const majorRow = [...existing.values()].find((r) => r.kind === spec.kind && r.major_code === major && r.local === 0);
+    const majorRow = [...existing.values()].find(
+      (r) => r.kind === spec.kind && r.major_code === major && r.local === 0,
+    );
     if (!majorRow) continue; // the standard directory is not loaded: nothing to hang it under
     rows.push(localRow(spec, { name: majorRow.major_name, nameEn: majorRow.major_name_en }, now));
   }
@@ -68,7 +77,11 @@ async function createDefaultLocals(tx: Tx, existing: Map<string, CategoryTable>,
   return rows.map((r) => r.key);
 }
 
-function localRow(spec: LocalCategorySpec, major: { name: string; nameEn: string | null }, now: string): CategoryTable {
+function localRow(
+  spec: LocalCategorySpec,
+  major: { name: string; nameEn: string | null },
+  now: string,
+): CategoryTable {
   return {
     key: categoryKey(spec.kind, spec.code),
     kind: spec.kind,
@@ -94,12 +107,18 @@ function localRow(spec: LocalCategorySpec, major: { name: string; nameEn: string
  * Loads the GB/T 47678.5 directory into the category table and ensures the default local categories.
  * Idempotent: a category already there keeps its key, defaults and active flag; only its names (and the
  * major class names) follow the file, bumping the version when they change. One audit entry with counts.
+ * Standard categories the file no longer lists are kept (cases refer to them) and counted.
  */
-export async function loadStandardCategories(deps: Deps, ctx: ActionContext, csvText: string): Promise<LoadResult> {
+export async function loadStandardCategories(
+  deps: Deps,
+  ctx: ActionContext,
+  csvText: string,
+): Promise<LoadResult> {
   if (!can(ctx.actor, 'registry:write')) throw forbidden();
   const parsed = parseStandardDirectory(csvText);
-  const missingEn = parsed.filter((r) => standardNameEn(r.key) === undefined).map((r) => r.key);
-  if (missingEn.length > 0) throw invalid('categoryNameEnMissing', { field: 'file', keys: missingEn.slice(0, 20), count: missingEn.length });
+  // A newer directory may list codes the English table lacks: load them (the Chinese name stands in, the
+  // column is NOT NULL) and name them in the result, rather than refuse the whole standard.
+  const withoutNameEn = parsed.filter((r) => standardNameEn(r.key) === undefined).map((r) => r.key);
   return audited(deps, ctx, async (tx, audit) => {
     const now = deps.clock().toISOString();
     const existing = await allCategoryRows(tx);
@@ -134,8 +153,14 @@ export async function loadStandardCategories(deps: Deps, ctx: ActionContext, csv
         };
         fresh.push(row);
         existing.set(r.key, row);
-      } else if (old.name !== names.name || old.name_en !== names.name_en || old.major_name !== names.major_name || old.major_name_en !== names.major_name_en) {
-        if (!(await updateCategoryRow(tx, r.key, old.version, { ...names, updated_at: now }))) throw conflict('versionConflict', { entity: 'category', key: r.key });
+      } else if (
+        old.name !== names.name ||
+        old.name_en !== names.name_en ||
+        old.major_name !== names.major_name ||
+        old.major_name_en !== names.major_name_en
+      ) {
+        if (!(await updateCategoryRow(tx, r.key, old.version, { ...names, updated_at: now })))
+          throw conflict('versionConflict', { entity: 'category', key: r.key });
         updated += 1;
       } else {
         unchanged += 1;
@@ -145,14 +170,30 @@ export async function loadStandardCategories(deps: Deps, ctx: ActionContext, csv
     const inFile = new Set<string>(parsed.map((r) => r.key));
     const notInFile = [...existing.values()].filter((r) => r.local === 0 && !inFile.has(r.key)).length;
     const locals = await createDefaultLocals(tx, existing, now);
-    const result: LoadResult = { rows: parsed.length, inserted: fresh.length, updated, unchanged, notInFile, localCreated: locals.length };
-    await audit({ action: 'category.load', entity: 'category', entityId: null, after: { ...result, localKeys: locals } });
+    const result: LoadResult = {
+      rows: parsed.length,
+      inserted: fresh.length,
+      updated,
+      unchanged,
+      notInFile,
+      withoutNameEn,
+      localCreated: locals.length,
+    };
+    await audit({
+      action: 'category.load',
+      entity: 'category',
+      entityId: null,
+      after: { ...result, localKeys: locals },
+    });
     return result;
   });
 }
 
 /** Creates the default local categories that are absent (e.g. after one was added to the list); audited. */
-export async function ensureDefaultLocalCategories(deps: Deps, ctx: ActionContext): Promise<{ created: string[] }> {
+export async function ensureDefaultLocalCategories(
+  deps: Deps,
+  ctx: ActionContext,
+): Promise<{ created: string[] }> {
   if (!can(ctx.actor, 'registry:write')) throw forbidden();
   return audited(deps, ctx, async (tx, audit) => {
     const created = await createDefaultLocals(tx, await allCategoryRows(tx), deps.clock().toISOString());
@@ -172,13 +213,21 @@ export interface CategoryQuery {
 }
 
 /** Categories matching the filter (every active one by default); the directory is district-wide. */
-export async function listCategories(deps: Pick<Deps, 'database'>, actor: Actor, f: CategoryQuery): Promise<Category[]> {
+export async function listCategories(
+  deps: Pick<Deps, 'database'>,
+  actor: Actor,
+  f: CategoryQuery,
+): Promise<Category[]> {
   if (!can(actor, 'registry:read')) throw forbidden();
   const filter: CategoryFilter = { ...f, limit: Math.min(f.limit ?? 2000, 5000) };
   return listCategoryRows(deps.database.db, filter);
 }
 
-export async function getCategory(deps: Pick<Deps, 'database'>, actor: Actor, key: string): Promise<Category> {
+export async function getCategory(
+  deps: Pick<Deps, 'database'>,
+  actor: Actor,
+  key: string,
+): Promise<Category> {
   if (!can(actor, 'registry:read')) throw forbidden();
   const c = await findCategory(deps.database.db, key);
   if (!c) throw notFound('category', key);
@@ -204,7 +253,12 @@ export interface NewLocalCategory {
 }
 
 /** Checks that a parent is a standard category of the same kind and major class; returns it. */
-async function checkParent(tx: Tx, kind: CategoryKind, majorCode: string, parentKey: string): Promise<Category> {
+async function checkParent(
+  tx: Tx,
+  kind: CategoryKind,
+  majorCode: string,
+  parentKey: string,
+): Promise<Category> {
   const parent = await findCategory(tx, parentKey);
   if (!parent) throw invalid('categoryParentUnknown', { field: 'parentKey', value: parentKey });
   if (parent.local || parent.kind !== kind || parent.majorCode !== majorCode) {
@@ -218,20 +272,35 @@ async function checkParent(tx: Tx, kind: CategoryKind, majorCode: string, parent
  * else they are inherited from the parent or the major class). Refuses an unknown class, a code outside
  * the local range and a code already taken.
  */
-export async function createLocalCategory(deps: Deps, ctx: ActionContext, input: NewLocalCategory): Promise<Category> {
+export async function createLocalCategory(
+  deps: Deps,
+  ctx: ActionContext,
+  input: NewLocalCategory,
+): Promise<Category> {
   if (!can(ctx.actor, 'registry:write')) throw forbidden();
   const givesDefaults = input.defaultUnitKind != null || input.defaultTimeLimit != null;
   if (givesDefaults && !can(ctx.actor, 'rules:manage')) throw forbidden();
   assertDefaults(input);
-  if (input.family != null && !isCategoryFamily(input.family)) throw invalid('categoryFamily', { field: 'family', value: input.family });
+  if (input.family != null && !isCategoryFamily(input.family))
+    throw invalid('categoryFamily', { field: 'family', value: input.family });
   const codeProblem = localCodeProblem(input.majorCode, input.code);
-  if (codeProblem) throw invalid('categoryLocalCode', { field: 'code', reason: codeProblem, value: input.code, majorCode: input.majorCode });
+  if (codeProblem)
+    throw invalid('categoryLocalCode', {
+      field: 'code',
+      reason: codeProblem,
+      value: input.code,
+      majorCode: input.majorCode,
+    });
   return audited(deps, ctx, async (tx, audit) => {
     const major = await findStandardMajor(tx, input.kind, input.majorCode);
-    if (!major) throw invalid('categoryMajorUnknown', { field: 'majorCode', kind: input.kind, value: input.majorCode });
+    if (!major)
+      throw invalid('categoryMajorUnknown', { field: 'majorCode', kind: input.kind, value: input.majorCode });
     const key = categoryKey(input.kind, input.code);
-    if (await findCategory(tx, key)) throw conflict('duplicateCode', { field: 'code', code: input.code, key });
-    const parent = input.parentKey ? await checkParent(tx, input.kind, input.majorCode, input.parentKey) : undefined;
+    if (await findCategory(tx, key))
+      throw conflict('duplicateCode', { field: 'code', code: input.code, key });
+    const parent = input.parentKey
+      ? await checkParent(tx, input.kind, input.majorCode, input.parentKey)
+      : undefined;
     const inherited = parent
       ? { unitKind: parent.defaultUnitKind, timeLimit: parent.defaultTimeLimit }
       : standardDefaults(`${input.majorCode}000`);
@@ -244,7 +313,9 @@ export async function createLocalCategory(deps: Deps, ctx: ActionContext, input:
         name: input.name,
         nameEn: input.nameEn,
         family: (input.family ?? parent?.family ?? null) as CategoryFamily | null,
-        defaultUnitKind: (input.defaultUnitKind ?? inherited.unitKind ?? 'squad') as LocalCategorySpec['defaultUnitKind'],
+        defaultUnitKind: (input.defaultUnitKind ??
+          inherited.unitKind ??
+          'squad') as LocalCategorySpec['defaultUnitKind'],
         defaultTimeLimit: input.defaultTimeLimit ?? inherited.timeLimit ?? '3 workday',
       },
       major,
@@ -263,15 +334,25 @@ export async function createLocalCategory(deps: Deps, ctx: ActionContext, input:
  * parent, family, active (registry:write). Every category: its default unit kind and time limit
  * (rules:manage). A standard category's own fields are refused as Invalid naming the field.
  */
-export async function updateCategory(deps: Deps, ctx: ActionContext, key: string, input: CategoryPatch & { version: number }): Promise<Category> {
+export async function updateCategory(
+  deps: Deps,
+  ctx: ActionContext,
+  key: string,
+  input: CategoryPatch & { version: number },
+): Promise<Category> {
   const { version, ...patch } = input;
   if (!can(ctx.actor, 'registry:write') && !can(ctx.actor, 'rules:manage')) throw forbidden();
   return audited(deps, ctx, async (tx, audit) => {
     const current = await findCategory(tx, key);
     if (!current) throw notFound('category', key);
     const needs = patchNeeds(current, patch);
-    if ((needs.registryWrite && !can(ctx.actor, 'registry:write')) || (needs.rulesManage && !can(ctx.actor, 'rules:manage'))) throw forbidden();
-    if (current.version !== version) throw conflict('versionConflict', { entity: 'category', key, version: current.version });
+    if (
+      (needs.registryWrite && !can(ctx.actor, 'registry:write')) ||
+      (needs.rulesManage && !can(ctx.actor, 'rules:manage'))
+    )
+      throw forbidden();
+    if (current.version !== version)
+      throw conflict('versionConflict', { entity: 'category', key, version: current.version });
     if (patch.parentKey) await checkParent(tx, current.kind, current.majorCode, patch.parentKey);
     const changes: Partial<CategoryTable> = {};
     if (patch.name !== undefined) changes.name = patch.name;
@@ -281,7 +362,9 @@ export async function updateCategory(deps: Deps, ctx: ActionContext, key: string
     if (patch.active !== undefined) changes.active = patch.active ? 1 : 0;
     if (patch.defaultUnitKind !== undefined) changes.default_unit_kind = patch.defaultUnitKind;
     if (patch.defaultTimeLimit !== undefined) changes.default_time_limit = patch.defaultTimeLimit;
-    if (!(await updateCategoryRow(tx, key, version, { ...changes, updated_at: deps.clock().toISOString() }))) {
+    if (
+      !(await updateCategoryRow(tx, key, version, { ...changes, updated_at: deps.clock().toISOString() }))
+    ) {
       throw conflict('versionConflict', { entity: 'category', key });
     }
     const after = await findCategory(tx, key);

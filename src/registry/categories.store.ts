@@ -1,7 +1,14 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { DB } from '../schema.js';
 import type { CategoryTable } from './registry.tables.js';
-import { isCategoryFamily, isCategoryKind, isUnitKindRef, type Category, type CategoryKey, type MajorClass } from './categories.js';
+import {
+  isCategoryFamily,
+  isCategoryKind,
+  isUnitKindRef,
+  type Category,
+  type CategoryKey,
+  type MajorClass,
+} from './categories.js';
 
 type Q = Kysely<DB> | Transaction<DB>;
 
@@ -17,7 +24,8 @@ export const toCategory = (r: CategoryTable): Category => ({
   nameEn: r.name_en,
   local: r.local === 1,
   family: r.family !== null && isCategoryFamily(r.family) ? r.family : null,
-  defaultUnitKind: r.default_unit_kind !== null && isUnitKindRef(r.default_unit_kind) ? r.default_unit_kind : null,
+  defaultUnitKind:
+    r.default_unit_kind !== null && isUnitKindRef(r.default_unit_kind) ? r.default_unit_kind : null,
   defaultTimeLimit: r.default_time_limit,
   active: r.active === 1,
   version: r.version,
@@ -36,7 +44,11 @@ export async function allCategoryRows(db: Q): Promise<Map<string, CategoryTable>
 
 export async function insertCategories(db: Q, rows: readonly CategoryTable[]): Promise<void> {
   // Chunks keep every statement far below SQLite's and PostgreSQL's bound-parameter limits.
-  for (let i = 0; i < rows.length; i += 50) await db.insertInto('category').values(rows.slice(i, i + 50)).execute();
+  for (let i = 0; i < rows.length; i += 50)
+    await db
+      .insertInto('category')
+      .values(rows.slice(i, i + 50))
+      .execute();
 }
 
 /** Updates one category if it still has `version`; false when someone else changed it first. */
@@ -115,7 +127,11 @@ export async function listMajorClassRows(db: Q): Promise<MajorClass[]> {
 }
 
 /** The name of a major class as the standard rows have it, or undefined when the class does not exist. */
-export async function findStandardMajor(db: Q, kind: string, majorCode: string): Promise<{ name: string; nameEn: string | null } | undefined> {
+export async function findStandardMajor(
+  db: Q,
+  kind: string,
+  majorCode: string,
+): Promise<{ name: string; nameEn: string | null } | undefined> {
   const r = await db
     .selectFrom('category')
     .select(['major_name', 'major_name_en'])

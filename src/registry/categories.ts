@@ -13,18 +13,29 @@ export type { CategoryKey } from './category-names-en.js';
 
 export const CATEGORY_KINDS = ['component', 'event'] as const;
 export type CategoryKind = (typeof CATEGORY_KINDS)[number];
-export const isCategoryKind = (v: string): v is CategoryKind => (CATEGORY_KINDS as readonly string[]).includes(v);
+export const isCategoryKind = (v: string): v is CategoryKind =>
+  (CATEGORY_KINDS as readonly string[]).includes(v);
 
 /** The directory's kind column (管理部件 | 管理事项) → our kind. */
-export const KIND_OF_ZH: Readonly<Record<string, CategoryKind>> = { 管理部件: 'component', 管理事项: 'event' };
+export const KIND_OF_ZH: Readonly<Record<string, CategoryKind>> = {
+  管理部件: 'component',
+  管理事项: 'event',
+};
 
 /**
  * Families: categories that other capabilities treat as one kind of problem (matching sites, dual
  * reports, dashboards). Identifiers from GLOSSARY.md.
  */
-export const CATEGORY_FAMILIES = ['illegalConstruction', 'groupRental', 'renovation', 'muckTransport', 'outdoorAd'] as const;
+export const CATEGORY_FAMILIES = [
+  'illegalConstruction',
+  'groupRental',
+  'renovation',
+  'muckTransport',
+  'outdoorAd',
+] as const;
 export type CategoryFamily = (typeof CATEGORY_FAMILIES)[number];
-export const isCategoryFamily = (v: string): v is CategoryFamily => (CATEGORY_FAMILIES as readonly string[]).includes(v);
+export const isCategoryFamily = (v: string): v is CategoryFamily =>
+  (CATEGORY_FAMILIES as readonly string[]).includes(v);
 
 /**
  * The partner departments a category may default to (`department:<kind>`). The first nine are those of
@@ -133,14 +144,20 @@ export function parseStandardDirectory(csvText: string): StandardCategoryRow[] {
   const lines = csvText.replace(/^\uFEFF/, '').split(/\r?\n/);
   const header = (lines[0] ?? '').split(',').map((s) => s.trim());
   if (header.join(',') !== HEADER.join(',')) {
-    throw invalid('categoryCsvHeader', { field: 'file', line: 1, expected: HEADER.join(','), value: header.join(',') });
+    throw invalid('categoryCsvHeader', {
+      field: 'file',
+      line: 1,
+      expected: HEADER.join(','),
+      value: header.join(','),
+    });
   }
   const rows: StandardCategoryRow[] = [];
   const seen = new Set<string>();
   lines.forEach((raw, i) => {
     const line = i + 1;
     if (i === 0 || raw.trim() === '') return;
-    const bad = (reason: string, value: string) => invalid('categoryCsvRow', { field: 'file', line, reason, value });
+    const bad = (reason: string, value: string) =>
+      invalid('categoryCsvRow', { field: 'file', line, reason, value });
     const cells = raw.split(',').map((s) => s.trim());
     if (cells.length !== 5) throw bad('columns', raw);
     const [kindZh = '', majorCode = '', majorName = '', code = '', name = ''] = cells;
@@ -160,7 +177,8 @@ export function parseStandardDirectory(csvText: string): StandardCategoryRow[] {
 }
 
 /** The English name of a standard category, or undefined when the table lacks it. */
-export const standardNameEn = (key: string): string | undefined => (CATEGORY_NAMES_EN as Record<string, string>)[key];
+export const standardNameEn = (key: string): string | undefined =>
+  (CATEGORY_NAMES_EN as Record<string, string>)[key];
 /** The English name of a major class, or null when the table lacks it. */
 export const majorNameEn = (kind: CategoryKind, majorCode: string): string | null =>
   (MAJOR_NAMES_EN as Record<string, string>)[`${kind}:${majorCode}`] ?? null;
@@ -217,12 +235,16 @@ const MAJOR_DEFAULTS: Readonly<Record<string, CategoryDefaults>> = {
   '10': d('department:construction', '4 workhour'),
 };
 
-const unit = (u: UnitKindRef, codes: string): Array<[string, UnitKindRef]> => codes.split(' ').map((c) => [c, u]);
+const unit = (u: UnitKindRef, codes: string): Array<[string, UnitKindRef]> =>
+  codes.split(' ').map((c) => [c, u]);
 
 /** Per-code handling unit overrides (codes 01–05 apply to both kinds). */
 const UNIT_OVERRIDES: ReadonlyMap<string, UnitKindRef> = new Map([
   // 水务: water supply, drainage, sewage, flood control; 市政消火栓 01013 are kept by the water company.
-  ...unit('department:water', '01001 01002 01003 01004 01013 01018 01019 01024 01025 01055 01063 01067 01068 01069 01070 01071 01072 01073'),
+  ...unit(
+    'department:water',
+    '01001 01002 01003 01004 01013 01018 01019 01024 01025 01055 01063 01067 01068 01069 01070 01071 01072 01073',
+  ),
   // The operators of power, telecom, cable, gas, heating and oil networks, and of other utility machines.
   ...unit(
     'department:utility',
@@ -265,7 +287,10 @@ const limit = (t: string, codes: string): Array<[string, string]> => codes.split
 /** Per-code time limit overrides; DOMAIN-CN §1.6 gives the local figures cited. */
 const TIME_OVERRIDES: ReadonlyMap<string, string> = new Map([
   // A missing or broken cover or grate is a hazard to people: one working day to make safe and repair.
-  ...limit('1 workday', '01001 01002 01003 01004 01005 01006 01007 01008 01009 01010 01011 01012 01014 01015 01017 01018 01019 01020 01021 01022 01023 01026'),
+  ...limit(
+    '1 workday',
+    '01001 01002 01003 01004 01005 01006 01007 01008 01009 01010 01011 01012 01014 01015 01017 01018 01019 01020 01021 01022 01023 01026',
+  ),
   ...limit('4 workhour', '02014 02015'), // traffic signals
   ...limit('1 workday', '03001 03005'), // public toilets, litter bins
   ...limit('4 workhour', '06001'), // 私搭乱建: stop the work within 4 working hours (§1.6)
@@ -283,7 +308,10 @@ const TIME_OVERRIDES: ReadonlyMap<string, string> = new Map([
 /** The default handling unit kind and time limit of a standard category: by major class, then per code. */
 export function standardDefaults(code: string): CategoryDefaults {
   const major = MAJOR_DEFAULTS[code.slice(0, 2)] ?? d('squad', '3 workday');
-  return { unitKind: UNIT_OVERRIDES.get(code) ?? major.unitKind, timeLimit: TIME_OVERRIDES.get(code) ?? major.timeLimit };
+  return {
+    unitKind: UNIT_OVERRIDES.get(code) ?? major.unitKind,
+    timeLimit: TIME_OVERRIDES.get(code) ?? major.timeLimit,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -295,7 +323,10 @@ export function standardDefaults(code: string): CategoryDefaults {
  * 17-character component identifier (区划 6 + 类别 5 + 顺序 6, GB/T 47678.5) can still carry it, and 9xx keeps
  * clear of the standard's own numbering (its highest minor number is 077). Returns the problem or null.
  */
-export function localCodeProblem(majorCode: string, code: string): 'format' | 'majorPrefix' | 'localRange' | null {
+export function localCodeProblem(
+  majorCode: string,
+  code: string,
+): 'format' | 'majorPrefix' | 'localRange' | null {
   if (!/^\d{5}$/.test(code)) return 'format';
   if (!code.startsWith(majorCode)) return 'majorPrefix';
   return Number(code.slice(2)) >= 901 ? null : 'localRange';
@@ -377,12 +408,23 @@ export interface CategoryPatch {
 }
 
 /** Throws `Invalid` naming the field when a default unit kind or time limit is malformed. */
-export function assertDefaults(p: { defaultUnitKind?: string | null; defaultTimeLimit?: string | null }): void {
+export function assertDefaults(p: {
+  defaultUnitKind?: string | null;
+  defaultTimeLimit?: string | null;
+}): void {
   if (p.defaultUnitKind != null && !isUnitKindRef(p.defaultUnitKind)) {
-    throw invalid('categoryUnitKind', { field: 'defaultUnitKind', value: p.defaultUnitKind, expected: `squad | workstation | department:<${DEPARTMENT_KINDS.join('|')}>` });
+    throw invalid('categoryUnitKind', {
+      field: 'defaultUnitKind',
+      value: p.defaultUnitKind,
+      expected: `squad | workstation | department:<${DEPARTMENT_KINDS.join('|')}>`,
+    });
   }
   if (p.defaultTimeLimit != null && parseTimeLimit(p.defaultTimeLimit) === null) {
-    throw invalid('categoryTimeLimit', { field: 'defaultTimeLimit', value: p.defaultTimeLimit, expected: `<n> ${TIME_LIMIT_UNITS.join('|')}` });
+    throw invalid('categoryTimeLimit', {
+      field: 'defaultTimeLimit',
+      value: p.defaultTimeLimit,
+      expected: `<n> ${TIME_LIMIT_UNITS.join('|')}`,
+    });
   }
 }
 
@@ -390,13 +432,18 @@ export function assertDefaults(p: { defaultUnitKind?: string | null; defaultTime
  * Checks a patch against what may change: a standard category's names, family, parent and active flag are
  * the standard's (Invalid naming the first such field). Returns which permissions the patch needs.
  */
-export function patchNeeds(category: Pick<Category, 'local'>, patch: CategoryPatch): { registryWrite: boolean; rulesManage: boolean } {
+export function patchNeeds(
+  category: Pick<Category, 'local'>,
+  patch: CategoryPatch,
+): { registryWrite: boolean; rulesManage: boolean } {
   const localFields = LOCAL_ONLY_FIELDS.filter((f) => patch[f] !== undefined);
   const defaultFields = DEFAULT_FIELDS.filter((f) => patch[f] !== undefined);
-  if (localFields.length === 0 && defaultFields.length === 0) throw invalid('categoryEmptyPatch', { field: 'body' });
+  if (localFields.length === 0 && defaultFields.length === 0)
+    throw invalid('categoryEmptyPatch', { field: 'body' });
   const first = localFields[0];
   if (!category.local && first !== undefined) throw invalid('categoryStandardReadOnly', { field: first });
   assertDefaults(patch);
-  if (patch.family != null && !isCategoryFamily(patch.family)) throw invalid('categoryFamily', { field: 'family', value: patch.family });
+  if (patch.family != null && !isCategoryFamily(patch.family))
+    throw invalid('categoryFamily', { field: 'family', value: patch.family });
   return { registryWrite: localFields.length > 0, rulesManage: defaultFields.length > 0 };
 }

@@ -6,7 +6,10 @@ import { parseStandardDirectory } from './categories.js';
 import { CATEGORY_NAMES_EN, MAJOR_NAMES_EN } from './category-names-en.js';
 
 // The shared data folder beside the project, as config.sharedDataDir resolves it by default.
-const csv = readFileSync(join(projectRoot(), '..', 'shared', 'data', 'categories', 'gbt47678-5-2026-directory.csv'), 'utf8');
+const csv = readFileSync(
+  join(projectRoot(), '..', 'shared', 'data', 'categories', 'gbt47678-5-2026-directory.csv'),
+  'utf8',
+);
 const rows = parseStandardDirectory(csv);
 
 describe('English category names', () => {
@@ -16,7 +19,9 @@ describe('English category names', () => {
   });
 
   it('has one for every row of the directory and nothing else', () => {
-    const missing = rows.filter((r) => CATEGORY_NAMES_EN[r.key] === undefined).map((r) => `${r.key} ${r.name}`);
+    const missing = rows
+      .filter((r) => CATEGORY_NAMES_EN[r.key] === undefined)
+      .map((r) => `${r.key} ${r.name}`);
     expect(missing).toEqual([]);
     expect(Object.keys(CATEGORY_NAMES_EN).sort()).toEqual(rows.map((r) => r.key).sort());
   });
@@ -36,7 +41,9 @@ describe('English category names', () => {
 
   it('gives distinct names inside each kind, so a list never shows two identical entries', () => {
     for (const kind of ['component', 'event']) {
-      const names = Object.entries(CATEGORY_NAMES_EN).filter(([k]) => k.startsWith(`${kind}:`)).map(([, n]) => n.toLowerCase());
+      const names = Object.entries(CATEGORY_NAMES_EN)
+        .filter(([k]) => k.startsWith(`${kind}:`))
+        .map(([, n]) => n.toLowerCase());
       const dup = names.filter((n, i) => names.indexOf(n) !== i);
       expect(dup, kind).toEqual([]);
     }

@@ -127,12 +127,17 @@ export function writeCsv(records: readonly (readonly string[])[], opts: { bom?: 
 
 const FORMULA_START = /^[=+\-@\t\r]/;
 
+// A text that is guarded, or that looks like a guarded one ('=…, ''=…), gets one more apostrophe, so that
+// taking one off on import always gives the original back.
+const needsGuard = (v: string): boolean => FORMULA_START.test(v) || (v.startsWith("'") && needsGuard(v.slice(1)));
+
 /**
  * A text cell that a spreadsheet would run as a formula (=, +, -, @ …) gets a leading apostrophe, which
  * spreadsheets show as text (CSV injection, OWASP); `unguardFormula` takes it off again on import.
  */
-export const guardFormula = (v: string): string => (FORMULA_START.test(v) ? `'${v}` : v);
-export const unguardFormula = (v: string): string => (v.startsWith("'") && FORMULA_START.test(v.slice(1)) ? v.slice(1) : v);
+export const guardFormula = (v: string): string => (needsGuard(v) ? `'${v}` : v);
+/** The inverse of `guardFormula`: unguardFormula(guardFormula(s)) === s for every s. */
+export const unguardFormula = (v: string): string => (v.startsWith("'") && needsGuard(v.slice(1)) ? v.slice(1) : v);
 
 /** A problem of a table: the line, and the column by header name ('*' for the whole row). */
 export interface CsvTableProblem {

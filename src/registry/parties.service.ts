@@ -1132,7 +1132,9 @@ export async function importParties(deps: Deps, ctx: ActionContext, kind: PartyK
       }
     }
     if (rowProblems.length > 0) {
-      for (const p of rowProblems) problems.push({ line: row.line, field: p.field, key: p.key, reason: p.reason, ...(p.value === undefined ? {} : { value: p.value }) });
+      // The file checks and the record checks may both see the same thing (a coordinate out of range).
+      const once = new Map(rowProblems.map((p) => [`${p.field}\u0000${p.reason}`, p]));
+      for (const p of once.values()) problems.push({ line: row.line, field: p.field, key: p.key, reason: p.reason, ...(p.value === undefined ? {} : { value: p.value }) });
     } else {
       good.push({ line: row.line, draft });
     }

@@ -2,7 +2,11 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { systemActor } from '../../access/roles.js';
-import { listCategories, loadStandardCategories, standardDirectoryPath } from '../../registry/categories.service.js';
+import {
+  listCategories,
+  loadStandardCategories,
+  standardDirectoryPath,
+} from '../../registry/categories.service.js';
 import { CliExit, withDeps } from '../context.js';
 
 const cli = systemActor('cli');
@@ -16,11 +20,18 @@ async function readText(file: string): Promise<string> {
 }
 
 export function register(program: Command): void {
-  const categories = program.command('categories').description('Problem categories: GB/T 47678.5 directory and local additions');
+  const categories = program
+    .command('categories')
+    .description('Problem categories: GB/T 47678.5 directory and local additions');
   categories
     .command('load')
-    .description('Load (or re-load: names are updated, nothing is duplicated) the standard directory and the default local categories')
-    .option('--file <csv>', 'directory CSV (default: <ONEGRID_SHARED_DATA_DIR>/categories/gbt47678-5-2026-directory.csv)')
+    .description(
+      'Load (or re-load: names are updated, nothing is duplicated) the standard directory and the default local categories',
+    )
+    .option(
+      '--file <csv>',
+      'directory CSV (default: <ONEGRID_SHARED_DATA_DIR>/categories/gbt47678-5-2026-directory.csv)',
+    )
     .action(async (o: { file?: string }) => {
       await withDeps(async (deps) => {
         const file = o.file ?? standardDirectoryPath(deps.config.sharedDataDir);
@@ -29,6 +40,11 @@ export function register(program: Command): void {
           `loaded ${r.rows} standard categories from ${file}: ${r.inserted} new, ${r.updated} renamed, ${r.unchanged} unchanged` +
             `${r.notInFile > 0 ? `, ${r.notInFile} in the database but not in the file (kept)` : ''}; ${r.localCreated} default local categories created\n`,
         );
+        if (r.withoutNameEn.length > 0) {
+          process.stderr.write(
+            `warning: no English name for ${r.withoutNameEn.join(', ')} (the Chinese name stands in; add them to src/registry/category-names-en.ts)\n`,
+          );
+        }
       });
     });
   categories
@@ -39,15 +55,23 @@ export function register(program: Command): void {
     .option('--json', 'print JSON')
     .action(async (o: { local?: boolean; q?: string; json?: boolean }) => {
       await withDeps(async (deps) => {
-        const items = await listCategories(deps, cli, { ...(o.local ? { local: true } : {}), ...(o.q ? { q: o.q } : {}), limit: 5000 });
+        const items = await listCategories(deps, cli, {
+          ...(o.local ? { local: true } : {}),
+          ...(o.q ? { q: o.q } : {}),
+          limit: 5000,
+        });
         if (o.json) {
           process.stdout.write(`${JSON.stringify(items, null, 2)}\n`);
           return;
         }
         for (const c of items) {
           const defaults = `${c.defaultUnitKind ?? '-'} / ${c.defaultTimeLimit ?? '-'}`;
-          const marks = [c.local ? 'local' : '', c.family ?? '', c.parentKey ? `< ${c.parentKey}` : ''].filter(Boolean).join(' ');
-          process.stdout.write(`${c.key.padEnd(16)} ${c.name}（${c.nameEn}）  ${defaults}${marks ? `  [${marks}]` : ''}\n`);
+          const marks = [c.local ? 'local' : '', c.family ?? '', c.parentKey ? `< ${c.parentKey}` : '']
+            .filter(Boolean)
+            .join(' ');
+          process.stdout.write(
+            `${c.key.padEnd(16)} ${c.name}（${c.nameEn}）  ${defaults}${marks ? `  [${marks}]` : ''}\n`,
+          );
         }
         process.stderr.write(`${items.length} categories\n`);
       });

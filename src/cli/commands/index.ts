@@ -6,6 +6,7 @@ import { register as registerAudit } from './audit.js';
 import { register as registerImport } from './import.js';
 import { register as registerDeadline } from './deadline.js';
 import { register as registerCategories } from './categories.js';
+import { register as registerRegistry } from './registry.js';
 
 /** Every subcommand, in the order `onegrid --help` lists them. Add one line per command file. */
 export function registerCommands(program: Command): void {
@@ -16,4 +17,5 @@ export function registerCommands(program: Command): void {
   registerImport(program);
   registerDeadline(program);
   registerCategories(program);
+  registerRegistry(program);
 }

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { buildApp, createLogger, openDeps } from '../../app.js';
 import { seedDemoBasics, DEMO_PASSWORD } from '../../registry/demo-seed.service.js';
 import { loadConfigOrExit } from '../context.js';
+import { createJobRunner } from '../../jobs.js';
 
 export function register(program: Command): void {
   program
@@ -19,15 +20,18 @@ export function register(program: Command): void {
         }
       }
       const app = await buildApp(deps);
+      const jobs = config.jobs.enabled ? createJobRunner(deps) : undefined;
       const stop = async (signal: string) => {
         logger.info({ signal }, 'shutting down');
         await app.close();
+        await jobs?.stop();
         await deps.database.close();
         process.exit(0);
       };
       process.once('SIGINT', () => void stop('SIGINT'));
       process.once('SIGTERM', () => void stop('SIGTERM'));
       await app.listen({ port: config.port, host: config.host });
+      jobs?.start();
       const where = `http://localhost:${config.port}`;
       process.stdout.write(`OneGrid is serving ${where}  (API docs ${where}/api/docs, database: ${deps.database.dialect})\n`);
     });

@@ -1,5 +1,5 @@
-import { sql, type Kysely, type Selectable } from 'kysely';
-import type { Database, Dialect } from '../db/database.js';
+import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
+import type { Dialect } from '../db/database.js';
 import { newId } from '../ids.js';
 import { JOB_STATUSES, SLOT_KEY_PREFIX, type Job, type JobStatus } from './jobs.js';
 import type { JobTable, JobTables } from './jobs.tables.js';
@@ -13,10 +13,16 @@ export interface JobDatabase {
   readonly dialect: Dialect;
 }
 
-/** Narrows any database whose schema includes the job table to what the job store needs. */
-export function jobDatabase<DB extends JobTables>(
-  database: Pick<Database<DB>, 'db' | 'dialect'>,
-): JobDatabase {
+/**
+ * Narrows a database, or a transaction on one (`{ db: trx, dialect }`), whose schema includes the job
+ * table to what the job store needs. Enqueue inside the transaction of the business write it follows
+ * from, and the job exists exactly when that write commits; claiming opens its own transaction, so it
+ * needs the database itself.
+ */
+export function jobDatabase<DB extends JobTables>(database: {
+  db: Kysely<DB> | Transaction<DB>;
+  dialect: Dialect;
+}): JobDatabase {
   // Kysely<DB> is not assignable to Kysely<JobTables> (its type parameter is invariant), but every query
   // here touches only the `job` table, which DB is constrained to contain.
   return { db: database.db as unknown as Kysely<JobTables>, dialect: database.dialect };

@@ -401,7 +401,8 @@ function buildAdministrative(sources: DistrictSources, seed: number, outline: Mu
             noise: valueNoise(hashString(`${seed}:sector-noise:${s.code}`), 2500, 3),
             roughness: 0.5,
             iterations: 12,
-            relax: 0.3,
+            // 梅陇's sectors keep their north/central/south seeds; elsewhere seeds drift to compact sectors.
+            relax: s.name === '梅陇镇' ? 0 : 0.3,
             warp: 400,
           })
         : null;

@@ -281,9 +281,18 @@ export function growRegions(mesh: AtomMesh, members: readonly number[], seeds: r
       wy[a] = y + warp * opts.noise(x - 5233.9, y + 9041.3);
     }
   }
-  const edgeLength = (q: number, a: number, b: number): number =>
-    warp > 0 ? Math.hypot((wx[a] ?? 0) - (wx[b] ?? 0), (wy[a] ?? 0) - (wy[b] ?? 0)) : (adjLen[q] ?? 0);
+  // Travel cost of every edge out of a member, computed once: (warped) length times the mean noise factor.
+  const cost = new Float64Array(adjList.length);
+  for (const a of members) {
+    const end = adjStart[a + 1] ?? 0;
+    for (let q = adjStart[a] ?? 0; q < end; q++) {
+      const b = adjList[q] ?? 0;
+      const len = warp > 0 ? Math.hypot((wx[a] ?? 0) - (wx[b] ?? 0), (wy[a] ?? 0) - (wy[b] ?? 0)) : (adjLen[q] ?? 0);
+      cost[q] = (len * ((factor[a] ?? 1) + (factor[b] ?? 1))) / 2;
+    }
+  }
   const rounds = Math.max(1, opts.iterations);
+  // The best labelling seen, for the members only (index into `members`).
   let best: Int32Array | null = null;
   let bestError = Infinity;
   const heap = new Heap();
@@ -300,13 +309,10 @@ export function growRegions(mesh: AtomMesh, members: readonly number[], seeds: r
       const r = heap.region;
       labels[node] = r;
       const d = heap.key;
-      const fn = factor[node] ?? 1;
       const end = adjStart[node + 1] ?? 0;
       for (let q = adjStart[node] ?? 0; q < end; q++) {
         const nb = adjList[q] ?? 0;
-        if (labels[nb] === -1 && isMember[nb] === 1 && inside[nb] === 1) {
-          heap.push(d + (edgeLength(q, node, nb) * (fn + (factor[nb] ?? 1))) / 2, nb, r);
-        }
+        if (labels[nb] === -1 && isMember[nb] === 1 && inside[nb] === 1) heap.push(d + (cost[q] ?? 0), nb, r);
       }
     }
     got.fill(0);
@@ -324,7 +330,8 @@ export function growRegions(mesh: AtomMesh, members: readonly number[], seeds: r
     for (let r = 0; r < regionCount; r++) error += Math.abs((got[r] ?? 0) - (want[r] ?? 0));
     if (error < bestError) {
       bestError = error;
-      best = labels.slice();
+      best ??= new Int32Array(members.length);
+      for (let i = 0; i < members.length; i++) best[i] = labels[members[i] ?? 0] ?? -1;
     }
     if (round === rounds - 1) break;
     // A region short of its target gets a head start, in metres of travel: about the difference in radius.
@@ -348,9 +355,9 @@ export function growRegions(mesh: AtomMesh, members: readonly number[], seeds: r
       }
     }
   }
-  const out = best ?? labels;
-  fillRemaining(mesh, members, isMember, out);
-  return out;
+  if (best !== null) for (let i = 0; i < members.length; i++) labels[members[i] ?? 0] = best[i] ?? -1;
+  fillRemaining(mesh, members, isMember, labels);
+  return labels;
 }
 
 /** Members not reached by growth (outside the outline, or cut off) take the label of a labelled neighbour. */

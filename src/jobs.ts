@@ -1,0 +1,25 @@
+import type { Deps } from './deps.js';
+import { purgeExpiredSessions } from './access/housekeeping.service.js';
+import { JobRunner, defaultOwner } from './platform/jobs/scheduler.js';
+import { jobDatabase } from './platform/jobs/jobs.store.js';
+
+/**
+ * The job runner of one server process, with every capability's job handlers and schedules. Reminders,
+ * escalations and report deliveries of later capabilities register here.
+ */
+export function createJobRunner(deps: Deps): JobRunner {
+  const runner = new JobRunner({
+    database: jobDatabase(deps.database),
+    owner: defaultOwner(),
+    pollMs: deps.config.jobs.pollMs,
+    clock: deps.clock,
+    logger: deps.logger,
+    handlers: {
+      'access.purgeExpiredSessions': async () => {
+        await purgeExpiredSessions(deps);
+      },
+    },
+  });
+  runner.every('access.purgeExpiredSessions', 60 * 60 * 1000);
+  return runner;
+}
