@@ -136,7 +136,7 @@ export async function startServer(options: { readyTimeoutMs?: number } = {}): Pr
   const entry = process.env.ONEGRID_E2E_SERVER_ENTRY ?? join(repoRoot, 'bin', 'onegrid.js');
   const child: ChildProcess = spawn(process.execPath, [entry, 'serve'], {
     cwd: repoRoot,
-    env: { ...process.env, PORT: String(port), ONEGRID_DATA_DIR: dataDir, ONEGRID_LOG_LEVEL: 'warn' },
+    env: { ...process.env, PORT: String(port), ONEGRID_DATA_DIR: dataDir, ONEGRID_LOG_LEVEL: 'warn', ONEGRID_DEMO_ON_EMPTY: process.env.ONEGRID_E2E_DEMO ?? 'users' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

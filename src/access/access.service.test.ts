@@ -55,9 +55,11 @@ for (const dialect of DIALECTS) {
       expect(await code(authenticateSession(later, session.token))).toBe('Unauthenticated');
     });
 
-    it('scopes units: a squad user sees its subtree; outside answers exactly like missing', async () => {
+    it('scopes units: a squad user sees its subdistrict; a workstation user its own subtree; outside answers exactly like missing', async () => {
       const squadUnits = await searchOrgUnits(deps, actors.dispatcher!, {});
-      expect(squadUnits.map((u) => u.kind)).toEqual(['squad']);
+      expect(new Set(squadUnits.map((u) => u.kind))).toEqual(new Set(['subdistrict', 'squad', 'workstation', 'community', 'propertyCompany']));
+      const wsUnits = await searchOrgUnits(deps, actors.workstation!, {});
+      expect(wsUnits.map((u) => u.kind).sort()).toEqual(['community', 'workstation']);
       const all = await searchOrgUnits(deps, actors.leader!, {});
       const bureau = all.find((u) => u.kind === 'bureau')!;
       const outside = await code(getOrgUnit(deps, actors.dispatcher!, bureau.id));

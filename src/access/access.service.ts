@@ -9,7 +9,7 @@ import {
   insertSession,
 } from './access.store.js';
 import { hashPassword, verifyPassword } from './passwords.js';
-import { ROLE_PERMISSIONS, isPermission, isRole, type Actor, type Permission } from './roles.js';
+import { ROLE_PERMISSIONS, isPermission, isRole, scopePathOf, type Actor, type Permission } from './roles.js';
 import { newToken, parseApiKey, safeEqualHex, sha256Hex } from './tokens.js';
 
 export interface SignedInUser {
@@ -64,11 +64,11 @@ async function sessionActorOf(deps: Deps, userId: string): Promise<Actor> {
   const row = await deps.database.db
     .selectFrom('app_user as u')
     .innerJoin('org_unit as o', 'o.id', 'u.unit_id')
-    .select(['u.id', 'u.display_name', 'u.role', 'u.unit_id', 'o.path'])
+    .select(['u.id', 'u.display_name', 'u.role', 'u.unit_id', 'o.path', 'o.kind'])
     .where('u.id', '=', userId)
     .executeTakeFirstOrThrow();
   const role = isRole(row.role) ? row.role : 'resident';
-  return { kind: 'user', id: row.id, name: row.display_name, role, unitId: row.unit_id, unitPath: row.path, permissions: new Set(ROLE_PERMISSIONS[role]) };
+  return { kind: 'user', id: row.id, name: row.display_name, role, unitId: row.unit_id, unitPath: scopePathOf(row.kind, row.path), permissions: new Set(ROLE_PERMISSIONS[role]) };
 }
 
 /** Resolves a session cookie to its actor; expired or unknown sessions are refused. */
@@ -90,7 +90,7 @@ export async function authenticateSession(
       name: row.display_name,
       role: row.role,
       unitId: row.unit_id,
-      unitPath: row.unit_path,
+      unitPath: scopePathOf(row.unit_kind, row.unit_path),
       permissions: new Set(permissions),
     },
     user: {

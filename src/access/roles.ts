@@ -109,3 +109,13 @@ export const systemActor = (name: string, unitId = '', unitPath = '/'): Actor =>
   unitPath,
   permissions: new Set(PERMISSIONS),
 });
+
+/**
+ * The path an actor's scope starts from. A squad is the enforcement team of its whole subdistrict
+ * (GLOSSARY: 综合行政执法队), so its people see the subdistrict's subtree, not only the squad node.
+ */
+export function scopePathOf(unitKind: string, unitPath: string): string {
+  if (unitKind !== 'squad') return unitPath;
+  const parts = unitPath.split('/').filter(Boolean);
+  return parts.length > 1 ? `/${parts.slice(0, -1).join('/')}/` : unitPath;
+}

@@ -8,6 +8,7 @@
  */
 import { invalid } from '../platform/errors.js';
 import { CATEGORY_NAMES_EN, MAJOR_NAMES_EN, type CategoryKey } from './category-names-en.js';
+import { DEPARTMENT_KINDS, type DepartmentKind } from './parties.js';
 
 export type { CategoryKey } from './category-names-en.js';
 
@@ -37,26 +38,8 @@ export type CategoryFamily = (typeof CATEGORY_FAMILIES)[number];
 export const isCategoryFamily = (v: string): v is CategoryFamily =>
   (CATEGORY_FAMILIES as readonly string[]).includes(v);
 
-/**
- * The partner departments a category may default to (`department:<kind>`). The first nine are those of
- * GLOSSARY.md "职能部门" and the demo district; `construction` (区建设和管理委员会: roads, bridges, street
- * lighting, transport) and `utility` (the operators of power, telecom, gas, heating and pipeline networks)
- * are added because the facility categories of GB/T 47678.5 need them.
- */
-export const DEPARTMENT_KINDS = [
-  'police',
-  'greening',
-  'housing',
-  'water',
-  'planning',
-  'marketRegulation',
-  'ecology',
-  'demolition',
-  'data',
-  'construction',
-  'utility',
-] as const;
-export type DepartmentKind = (typeof DEPARTMENT_KINDS)[number];
+// The partner departments a category may default to (`department:<kind>`): one list, in parties.ts.
+export { DEPARTMENT_KINDS, type DepartmentKind };
 
 /** Who handles a category by default: the squad (enforcement), the workstation (community), or a department. */
 export type UnitKindRef = 'squad' | 'workstation' | `department:${DepartmentKind}`;
@@ -254,7 +237,7 @@ const UNIT_OVERRIDES: ReadonlyMap<string, UnitKindRef> = new Map([
   ...unit('department:police', '01012 01015 01050 01051 01066 02014 02015 02016 02039'),
   // 绿化市容: greenery covers, kiosks, landscape lighting (景观照明 is 绿化市容's in Shanghai), notice boards.
   ...unit('department:greening', '01014 01035 01038 01039 01040 01043 01044 01052 01058 01059 01064 01065'),
-  ...unit('department:marketRegulation', '01045 01076'), // vending machines; public elevators (特种设备)
+  ...unit('department:market', '01045 01076'), // vending machines; public elevators (特种设备)
   ...unit('workstation', '01046'), // community fitness equipment
   ...unit('department:water', '02030'),
   ...unit('department:ecology', '03009 03010 03011 03012 03013'),
@@ -269,13 +252,13 @@ const UNIT_OVERRIDES: ReadonlyMap<string, UnitKindRef> = new Map([
   ...unit('department:ecology', '06026 06027 06032 06033'),
   ...unit('department:police', '06016 06028'), // road markings (traffic police); social-life noise
   // 07 宣传广告类
-  ...unit('department:marketRegulation', '07004'),
+  ...unit('department:market', '07004'),
   ...unit('department:greening', '07008'),
   // 08 施工管理类
   ...unit('department:construction', '08009 08014'),
   // 09 街面秩序类
   ...unit('department:police', '09003 09009 09012 09014 09018'),
-  ...unit('department:marketRegulation', '09008 09015 09020'),
+  ...unit('department:market', '09008 09015 09020'),
   ...unit('department:construction', '09011 09016'),
   ...unit('workstation', '09010'),
   // 10 其他事项类

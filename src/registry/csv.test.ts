@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { DomainError } from '../platform/errors.js';
-import { csvField, decodeCsv, guardFormula, parseCsv, readCsvTable, unguardFormula, writeCsv } from './csv.js';
+import {
+  csvField,
+  decodeCsv,
+  guardFormula,
+  parseCsv,
+  readCsvTable,
+  unguardFormula,
+  writeCsv,
+} from './csv.js';
 
 const fieldsOf = (text: string) => parseCsv(text).map((r) => r.fields);
 const errorOf = (f: () => unknown): DomainError => {
@@ -16,9 +24,18 @@ const errorOf = (f: () => unknown): DomainError => {
 
 describe('parseCsv (RFC 4180)', () => {
   it('reads plain records with CRLF, LF and CR line ends alike', () => {
-    expect(fieldsOf('a,b\r\nc,d\r\n')).toEqual([['a', 'b'], ['c', 'd']]);
-    expect(fieldsOf('a,b\nc,d')).toEqual([['a', 'b'], ['c', 'd']]);
-    expect(fieldsOf('a,b\rc,d\r')).toEqual([['a', 'b'], ['c', 'd']]);
+    expect(fieldsOf('a,b\r\nc,d\r\n')).toEqual([
+      ['a', 'b'],
+      ['c', 'd'],
+    ]);
+    expect(fieldsOf('a,b\nc,d')).toEqual([
+      ['a', 'b'],
+      ['c', 'd'],
+    ]);
+    expect(fieldsOf('a,b\rc,d\r')).toEqual([
+      ['a', 'b'],
+      ['c', 'd'],
+    ]);
   });
 
   it('reads quoted fields with commas, doubled quotes and empty quoted fields', () => {
@@ -26,7 +43,9 @@ describe('parseCsv (RFC 4180)', () => {
   });
 
   it('keeps line breaks inside quotes and numbers records by the line they start on', () => {
-    const recs = parseCsv('name,address\r\n"东街","沪闵路\r\n1号"\r\n"西街","莘松路\n2号\n3幢"\r\nlast,x\r\n');
+    const recs = parseCsv(
+      'name,address\r\n"东街","沪闵路\r\n1号"\r\n"西街","莘松路\n2号\n3幢"\r\nlast,x\r\n',
+    );
     expect(recs.map((r) => r.fields)).toEqual([
       ['name', 'address'],
       ['东街', '沪闵路\r\n1号'],
@@ -37,7 +56,10 @@ describe('parseCsv (RFC 4180)', () => {
   });
 
   it('strips a UTF-8 byte-order mark, so the first header is not "\\uFEFFcode"', () => {
-    expect(fieldsOf('\uFEFFcode,name\r\nA1,东苑\r\n')).toEqual([['code', 'name'], ['A1', '东苑']]);
+    expect(fieldsOf('\uFEFFcode,name\r\nA1,东苑\r\n')).toEqual([
+      ['code', 'name'],
+      ['A1', '东苑'],
+    ]);
     expect(decodeCsv(Buffer.from('\uFEFFcode\r\n', 'utf8'))).toBe('\uFEFFcode\r\n');
     expect(fieldsOf(decodeCsv(Buffer.from('\uFEFFcode\r\n', 'utf8')))).toEqual([['code']]);
   });
@@ -51,7 +73,11 @@ describe('parseCsv (RFC 4180)', () => {
 
   it('names line and column of an unclosed quote, a stray quote and text after a closing quote', () => {
     const unclosed = errorOf(() => parseCsv('a,b\r\nx,"never\r\nclosed\r\n'));
-    expect(unclosed).toMatchObject({ code: 'Invalid', messageKey: 'csvMalformed', details: { reason: 'unterminatedQuote', line: 2, column: 3 } });
+    expect(unclosed).toMatchObject({
+      code: 'Invalid',
+      messageKey: 'csvMalformed',
+      details: { reason: 'unterminatedQuote', line: 2, column: 3 },
+    });
     const stray = errorOf(() => parseCsv('a,b\nx,ab"c\n'));
     expect(stray.details).toMatchObject({ reason: 'quoteInUnquotedField', line: 2, column: 5 });
     const after = errorOf(() => parseCsv('"a"b,c\n'));
@@ -66,14 +92,23 @@ describe('parseCsv (RFC 4180)', () => {
 
 describe('writeCsv', () => {
   it('quotes only what needs it, writes CRLF and a BOM', () => {
-    expect(writeCsv([['a', 'b,c', 'say "hi"', 'two\nlines', ' pad', '']])).toBe('\uFEFFa,"b,c","say ""hi""","two\nlines"," pad",\r\n');
+    expect(writeCsv([['a', 'b,c', 'say "hi"', 'two\nlines', ' pad', '']])).toBe(
+      '\uFEFFa,"b,c","say ""hi""","two\nlines"," pad",\r\n',
+    );
     expect(writeCsv([['x']], { bom: false })).toBe('x\r\n');
     expect(csvField('普通')).toBe('普通');
   });
 
   it('fast-check: whatever the text, parse(write(rows)) gives the rows back', () => {
-    const cellText = fc.string({ unit: fc.constantFrom('a', '中', ',', '"', '\r', '\n', ' ', "'", '=', '\uFEFF'), maxLength: 8 });
-    const table = fc.integer({ min: 1, max: 5 }).chain((w) => fc.array(fc.array(cellText, { minLength: w, maxLength: w }), { minLength: 1, maxLength: 6 }));
+    const cellText = fc.string({
+      unit: fc.constantFrom('a', '中', ',', '"', '\r', '\n', ' ', "'", '=', '\uFEFF'),
+      maxLength: 8,
+    });
+    const table = fc
+      .integer({ min: 1, max: 5 })
+      .chain((w) =>
+        fc.array(fc.array(cellText, { minLength: w, maxLength: w }), { minLength: 1, maxLength: 6 }),
+      );
     fc.assert(
       fc.property(table, fc.boolean(), (rows, bom) => {
         expect(fieldsOf(writeCsv(rows, { bom }))).toEqual(rows);

@@ -77,7 +77,8 @@ export function parseCsv(text: string): CsvRecord[] {
         buf += s.charAt(i);
         i += 1;
       }
-      if (i < n && s.charCodeAt(i) !== 44 && newline(i) === -1) throw syntaxError('textAfterClosingQuote', line, column(i));
+      if (i < n && s.charCodeAt(i) !== 44 && newline(i) === -1)
+        throw syntaxError('textAfterClosingQuote', line, column(i));
       value = buf;
     } else {
       const start = i;
@@ -122,14 +123,15 @@ export const csvField = (v: string): string => (NEEDS_QUOTES.test(v) ? `"${v.rep
 /** Writes records as CSV with CRLF line ends (RFC 4180) and, by default, a UTF-8 BOM for Excel. */
 export function writeCsv(records: readonly (readonly string[])[], opts: { bom?: boolean } = {}): string {
   const body = records.map((r) => `${r.map(csvField).join(',')}\r\n`).join('');
-  return (opts.bom ?? true ? '\uFEFF' : '') + body;
+  return ((opts.bom ?? true) ? '\uFEFF' : '') + body;
 }
 
 const FORMULA_START = /^[=+\-@\t\r]/;
 
 // A text that is guarded, or that looks like a guarded one ('=…, ''=…), gets one more apostrophe, so that
 // taking one off on import always gives the original back.
-const needsGuard = (v: string): boolean => FORMULA_START.test(v) || (v.startsWith("'") && needsGuard(v.slice(1)));
+const needsGuard = (v: string): boolean =>
+  FORMULA_START.test(v) || (v.startsWith("'") && needsGuard(v.slice(1)));
 
 /**
  * A text cell that a spreadsheet would run as a formula (=, +, -, @ …) gets a leading apostrophe, which
@@ -137,7 +139,8 @@ const needsGuard = (v: string): boolean => FORMULA_START.test(v) || (v.startsWit
  */
 export const guardFormula = (v: string): string => (needsGuard(v) ? `'${v}` : v);
 /** The inverse of `guardFormula`: unguardFormula(guardFormula(s)) === s for every s. */
-export const unguardFormula = (v: string): string => (v.startsWith("'") && needsGuard(v.slice(1)) ? v.slice(1) : v);
+export const unguardFormula = (v: string): string =>
+  v.startsWith("'") && needsGuard(v.slice(1)) ? v.slice(1) : v;
 
 /** A problem of a table: the line, and the column by header name ('*' for the whole row). */
 export interface CsvTableProblem {
@@ -158,7 +161,11 @@ export interface CsvTable {
  * trimming); unknown, repeated and missing required columns are problems of line 1; a row with another
  * number of fields than the header is a problem of that row; blank rows are skipped.
  */
-export function readCsvTable(text: string, columns: readonly string[], required: readonly string[]): CsvTable {
+export function readCsvTable(
+  text: string,
+  columns: readonly string[],
+  required: readonly string[],
+): CsvTable {
   const records = parseCsv(text);
   const [header, ...body] = records;
   if (!header) return { rows: [], problems: [{ line: 1, field: '*', reason: 'empty' }] };
@@ -166,16 +173,24 @@ export function readCsvTable(text: string, columns: readonly string[], required:
   const problems: CsvTableProblem[] = [];
   const seen = new Set<string>();
   for (const name of names) {
-    if (!columns.includes(name)) problems.push({ line: header.line, field: name, reason: 'unknownColumn', value: name });
-    else if (seen.has(name)) problems.push({ line: header.line, field: name, reason: 'duplicateColumn', value: name });
+    if (!columns.includes(name))
+      problems.push({ line: header.line, field: name, reason: 'unknownColumn', value: name });
+    else if (seen.has(name))
+      problems.push({ line: header.line, field: name, reason: 'duplicateColumn', value: name });
     seen.add(name);
   }
-  for (const c of required) if (!seen.has(c)) problems.push({ line: header.line, field: c, reason: 'missingColumn' });
+  for (const c of required)
+    if (!seen.has(c)) problems.push({ line: header.line, field: c, reason: 'missingColumn' });
   const rows: CsvTable['rows'] = [];
   for (const r of body) {
     if (r.fields.every((f) => f.trim() === '')) continue;
     if (r.fields.length !== names.length) {
-      problems.push({ line: r.line, field: '*', reason: 'fieldCount', value: `${r.fields.length}/${names.length}` });
+      problems.push({
+        line: r.line,
+        field: '*',
+        reason: 'fieldCount',
+        value: `${r.fields.length}/${names.length}`,
+      });
       continue;
     }
     const cells: Record<string, string> = {};

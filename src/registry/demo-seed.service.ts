@@ -5,7 +5,8 @@ import { hashPassword } from '../access/passwords.js';
 import { systemActor, type Role } from '../access/roles.js';
 import { newId } from '../platform/ids.js';
 import { childPath, type OrgUnitKind } from './org-units.js';
-import { insertOrgUnit, findOrgUnitByCode } from './org-units.store.js';
+import { insertOrgUnit, findOrgUnitByCode, findOrgUnit } from './org-units.store.js';
+import { creditCodeCheckChar } from './codes.js';
 
 /** The demo password of every demo user, printed at start-up. Demo databases only. */
 export const DEMO_PASSWORD = 'OneGrid-demo-2026';
@@ -35,8 +36,8 @@ const UNITS: UnitSpec[] = [
   { key: 'squad', parent: 'xinzhuang', kind: 'squad', code: '310112101-ZD', name: '莘庄镇城管执法中队', nameEn: 'Xinzhuang Enforcement Squad' },
   { key: 'workstation', parent: 'xinzhuang', kind: 'workstation', code: '310112101-GZZ01', name: '莘庄镇东街城管社区工作站', nameEn: 'Xinzhuang Dongjie Workstation' },
   { key: 'community', parent: 'workstation', kind: 'community', code: '310112101001', name: '东街居委会', nameEn: 'Dongjie Residents’ Committee' },
-  { key: 'chaiweiban', parent: 'bureau', kind: 'department', code: '310112-CWB', name: '闵行区拆除违法建筑工作办公室', nameEn: 'Minhang Illegal Construction Removal Office' },
-  { key: 'propertyCo', parent: 'xinzhuang', kind: 'propertyCompany', code: '91310112MA1GBX0000', name: '上海莘城物业管理有限公司', nameEn: 'Shanghai Xincheng Property Management Co.' },
+  { key: 'chaiweiban', parent: 'bureau', kind: 'department', code: '310112-D-illegalConstructionOffice', name: '闵行区拆除违法建筑工作办公室', nameEn: 'Minhang Illegal Construction Removal Office' },
+  { key: 'propertyCo', parent: 'xinzhuang', kind: 'propertyCompany', code: `91310112MA1GBX000${creditCodeCheckChar('91310112MA1GBX000')}`, name: '上海莘城物业管理有限公司', nameEn: 'Shanghai Xincheng Property Management Co.' },
 ];
 
 const USERS: Array<{ username: string; role: Role; displayName: string; unit: string }> = [
@@ -52,17 +53,19 @@ const USERS: Array<{ username: string; role: Role; displayName: string; unit: st
 ];
 
 /**
- * On an empty database, creates the district skeleton and one demo user per role (audited as the
- * system). Does nothing when users exist. Returns the logins to print.
+ * On an empty database, creates one demo user per role (audited as the system), in the units `placed`
+ * names (the full demo district's), or else in a small skeleton of 闵行区 made here. Does nothing when
+ * users exist. Returns the logins to print.
  */
-export async function seedDemoBasics(deps: Deps): Promise<DemoLogin[] | null> {
+export async function seedDemoBasics(deps: Deps, placed: Record<string, string> = {}): Promise<DemoLogin[] | null> {
   if ((await countUsers(deps.database.db)) > 0) return null;
   const passwordHash = await hashPassword(DEMO_PASSWORD, deps.config.argon2);
   const now = deps.clock().toISOString();
   return audited(deps, { actor: systemActor('demo') }, async (tx, audit) => {
     const units = new Map<string, { id: string; path: string; name: string }>();
     for (const u of UNITS) {
-      const existing = await findOrgUnitByCode(tx, u.kind, u.code);
+      const given = placed[u.key] ? await findOrgUnit(tx, placed[u.key]!) : undefined;
+      const existing = given ?? (await findOrgUnitByCode(tx, u.kind, u.code));
       if (existing) {
         units.set(u.key, existing);
         continue;

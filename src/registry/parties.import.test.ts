@@ -11,8 +11,16 @@ const ctx = { actor: systemActor('test') };
 const creditCode = (serial: string) => `91310112${serial}${creditCodeCheckChar(`91310112${serial}`)}`;
 const csv = (...lines: string[]) => `${lines.join('\r\n')}\r\n`;
 const count = async (deps: TestDeps, table: 'compound' | 'merchant' | 'property_company' | 'department') =>
-  Number((await deps.database.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
-const lineFields = (r: { problems: Array<{ line: number; field: string; reason: string }> }) => r.problems.map((p) => [p.line, p.field, p.reason]);
+  Number(
+    (
+      await deps.database.db
+        .selectFrom(table)
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
+const lineFields = (r: { problems: Array<{ line: number; field: string; reason: string }> }) =>
+  r.problems.map((p) => [p.line, p.field, p.reason]);
 
 for (const dialect of DIALECTS) {
   describe(`registry CSV import and export [${dialect}]`, () => {
@@ -67,9 +75,19 @@ for (const dialect of DIALECTS) {
         ['SK-001', '东苑', '东街 1 号', { lng: 121.38, lat: 31.11 }],
         ['SK-003', '南苑', null, null],
       ]);
-      const entries = await deps.database.db.selectFrom('audit_entry').select(['action', 'summary']).where('action', 'in', ['compound.create', 'registry.import']).orderBy('seq').execute();
+      const entries = await deps.database.db
+        .selectFrom('audit_entry')
+        .select(['action', 'summary'])
+        .where('action', 'in', ['compound.create', 'registry.import'])
+        .orderBy('seq')
+        .execute();
       expect(entries.map((e) => e.action)).toEqual(['compound.create', 'compound.create', 'registry.import']);
-      expect(JSON.parse(entries[2]!.summary).after).toEqual({ kind: 'compounds', rows: 3, imported: 2, skippedLines: [3] });
+      expect(JSON.parse(entries[2]!.summary).after).toEqual({
+        kind: 'compounds',
+        rows: 3,
+        imported: 2,
+        skippedLines: [3],
+      });
       // the same file again: every row is now a duplicate of the database
       const again = await importParties(deps, ctx, 'compounds', file);
       expect(lineFields(again)).toEqual([
@@ -101,32 +119,76 @@ for (const dialect of DIALECTS) {
       const ok = await importParties(deps, ctx, 'property-companies', file, { skipBadRows: true });
       expect(ok.imported).toBe(1);
       const [c] = await searchPropertyCompanies(deps, ctx.actor, { q: good });
-      expect(c).toMatchObject({ name: '东苑物业', parentUnit: { code: '310112101' }, contactPhone: '138****5678' });
-      expect((await deps.database.db.selectFrom('org_unit').select('kind').where('id', '=', c!.unitId).executeTakeFirstOrThrow()).kind).toBe('propertyCompany');
+      expect(c).toMatchObject({
+        name: '东苑物业',
+        parentUnit: { code: '310112101' },
+        contactPhone: '138****5678',
+      });
+      expect(
+        (
+          await deps.database.db
+            .selectFrom('org_unit')
+            .select('kind')
+            .where('id', '=', c!.unitId)
+            .executeTakeFirstOrThrow()
+        ).kind,
+      ).toBe('propertyCompany');
     });
 
     it('a bad header stops the import even when skipping bad rows', async () => {
-      const r = await importParties(deps, ctx, 'merchants', csv('name,colour,address', '面馆,red,老街'), { skipBadRows: true });
+      const r = await importParties(deps, ctx, 'merchants', csv('name,colour,address', '面馆,red,老街'), {
+        skipBadRows: true,
+      });
       expect(r.rejected).toBe(true);
       expect(lineFields(r)).toEqual([
         [1, 'colour', 'unknownColumn'],
         [1, 'subdistrictCode', 'missingColumn'],
       ]);
       expect(await count(deps, 'merchant')).toBe(0);
-      expect((await importParties(deps, ctx, 'departments', '')).problems.map((p) => p.reason)).toEqual(['empty']);
+      expect((await importParties(deps, ctx, 'departments', '')).problems.map((p) => p.reason)).toEqual([
+        'empty',
+      ]);
     });
 
     it('export → import into another database → export gives the same file, for every kind', async () => {
       const pc = creditCode('MA1RT0001');
-      await importParties(deps, ctx, 'property-companies', csv('creditCode,name,address,contactName,contactPhone,subdistrictCode,active', `${pc},"往返物业, 有限公司","沪闵路 ""8"" 号",周经理,+8613812345678,,true`));
-      await importParties(deps, ctx, 'departments', csv('code,kind,name,nameEn,active', '310112-LH,greening,闵行区绿化市容局,"Greening, City Appearance",true', '310112-SJ,data,闵行区数据局,,false'));
+      await importParties(
+        deps,
+        ctx,
+        'property-companies',
+        csv(
+          'creditCode,name,address,contactName,contactPhone,subdistrictCode,active',
+          `${pc},"往返物业, 有限公司","沪闵路 ""8"" 号",周经理,+8613812345678,,true`,
+        ),
+      );
+      await importParties(
+        deps,
+        ctx,
+        'departments',
+        csv(
+          'code,kind,name,nameEn,active',
+          '310112-LH,greening,闵行区绿化市容局,"Greening, City Appearance",true',
+          '310112-SJ,data,闵行区数据局,,false',
+        ),
+      );
       await importParties(
         deps,
         ctx,
         'compounds',
-        csv('code,name,address,lng,lat,communityCode,propertyCompanyCreditCode,ownersCommittee,active', `RT-001,往返小区,"两行\r\n地址",121.381234,31.112345,310112101001,${pc},=业委会,false`),
+        csv(
+          'code,name,address,lng,lat,communityCode,propertyCompanyCreditCode,ownersCommittee,active',
+          `RT-001,往返小区,"两行\r\n地址",121.381234,31.112345,310112101001,${pc},=业委会,false`,
+        ),
       );
-      await importParties(deps, ctx, 'merchants', csv('name,address,lng,lat,subdistrictCode,business,active', '往返面馆,老街 1 号,121.37,31.11,310112101,-餐饮-,'));
+      await importParties(
+        deps,
+        ctx,
+        'merchants',
+        csv(
+          'name,address,lng,lat,subdistrictCode,business,active',
+          '往返面馆,老街 1 号,121.37,31.11,310112101,-餐饮-,',
+        ),
+      );
       const other = await buildTestDeps(dialect);
       try {
         for (const kind of PARTY_KINDS.slice().sort((x, y) => order(x) - order(y))) {
@@ -136,8 +198,14 @@ for (const dialect of DIALECTS) {
           expect(await exportParties(other, ctx.actor, kind)).toBe(first);
         }
         const exported = await exportParties(deps, ctx.actor, 'compounds');
-        expect(exported.startsWith('\uFEFFcode,name,address,lng,lat,communityCode,propertyCompanyCreditCode,ownersCommittee,active\r\n')).toBe(true);
-        expect(exported).toContain(`RT-001,往返小区,"两行\r\n地址",121.381234,31.112345,310112101001,${pc},'=业委会,false\r\n`);
+        expect(
+          exported.startsWith(
+            '\uFEFFcode,name,address,lng,lat,communityCode,propertyCompanyCreditCode,ownersCommittee,active\r\n',
+          ),
+        ).toBe(true);
+        expect(exported).toContain(
+          `RT-001,往返小区,"两行\r\n地址",121.381234,31.112345,310112101001,${pc},'=业委会,false\r\n`,
+        );
         const merchants = await exportParties(deps, ctx.actor, 'merchants');
         expect(merchants).toContain("往返面馆,老街 1 号,121.37,31.11,310112101,'-餐饮-,true\r\n");
       } finally {

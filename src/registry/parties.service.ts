@@ -4,7 +4,7 @@ import type { DB } from '../schema.js';
 import { audited, type ActionContext, type Audit } from '../access/audit.service.js';
 import { can, inScope, type Actor } from '../access/roles.js';
 import { maskPhone } from '../access/users.service.js';
-import { conflict, forbidden, invalid, notFound, type DomainError } from '../platform/errors.js';
+import { DomainError, conflict, forbidden, invalid, notFound } from '../platform/errors.js';
 import { newId } from '../platform/ids.js';
 import { guardFormula, readCsvTable, writeCsv } from './csv.js';
 import { childPath, type OrgUnit, type OrgUnitKind } from './org-units.js';
@@ -81,7 +81,12 @@ const asProblems = (ps: FieldProblem[]): Problem[] => ps.map((p) => ({ ...p, err
 
 function errorOf(p: Problem): DomainError {
   const details = { field: p.field, reason: p.reason, ...(p.value === undefined ? {} : { value: p.value }) };
-  if (p.error === 'NotFound') return notFound(p.entity ?? p.field, p.value);
+  // Missing and out of scope answer alike; naming the input field tells the client which reference failed.
+  if (p.error === 'NotFound')
+    return new DomainError('NotFound', 'notFound', {
+      ...notFound(p.entity ?? p.field, p.value).details,
+      field: p.field,
+    });
   if (p.error === 'Conflict') return conflict(p.key, { ...details, code: p.value });
   return invalid(p.key, details);
 }
@@ -117,17 +122,38 @@ function strip<T>(rec: Scoped<T>): T {
   return rest as T;
 }
 
-const presentCompany = (c: Scoped<PropertyCompany>, view: PhoneView): PropertyCompany => ({ ...strip(c), contactPhone: phone(c.contactPhone, view) });
-const presentLiaison = (l: Scoped<Liaison>, view: PhoneView): Liaison => ({ ...strip(l), phone: phone(l.phone, view) });
+const presentCompany = (c: Scoped<PropertyCompany>, view: PhoneView): PropertyCompany => ({
+  ...strip(c),
+  contactPhone: phone(c.contactPhone, view),
+});
+const presentLiaison = (l: Scoped<Liaison>, view: PhoneView): Liaison => ({
+  ...strip(l),
+  phone: phone(l.phone, view),
+});
 
 /** An unchanged `version` or a 409 that carries the record as it is now, so the client can merge. */
-function checkVersion<T>(current: Scoped<T> & { version: number }, version: number | undefined, entity: string, present: (r: Scoped<T>) => unknown): void {
+function checkVersion<T>(
+  current: Scoped<T> & { version: number },
+  version: number | undefined,
+  entity: string,
+  present: (r: Scoped<T>) => unknown,
+): void {
   if (version !== undefined && current.version !== version) {
-    throw conflict('versionConflict', { entity, field: 'version', version, currentVersion: current.version, current: present(current) });
+    throw conflict('versionConflict', {
+      entity,
+      field: 'version',
+      version,
+      currentVersion: current.version,
+      current: present(current),
+    });
   }
 }
 
-async function reloadConflict<T>(find: () => Promise<Scoped<T> | undefined>, entity: string, present: (r: Scoped<T>) => unknown): Promise<never> {
+async function reloadConflict<T>(
+  find: () => Promise<Scoped<T> | undefined>,
+  entity: string,
+  present: (r: Scoped<T>) => unknown,
+): Promise<never> {
   const now = await find();
   throw conflict('versionConflict', { entity, field: 'version', ...(now ? { current: present(now) } : {}) });
 }
@@ -142,8 +168,16 @@ const companySummary = (c: Omit<PropertyCompany, 'id' | 'version' | 'createdAt' 
   parentUnitId: c.parentUnit.id,
   active: c.active,
 });
-const departmentSummary = (d: Pick<Department, 'code' | 'kind' | 'name' | 'nameEn' | 'active'>) => ({ code: d.code, kind: d.kind, name: d.name, nameEn: d.nameEn, active: d.active });
-const liaisonSummary = (l: Pick<Liaison, 'departmentId' | 'name' | 'title' | 'phone' | 'userId' | 'active'>) => ({
+const departmentSummary = (d: Pick<Department, 'code' | 'kind' | 'name' | 'nameEn' | 'active'>) => ({
+  code: d.code,
+  kind: d.kind,
+  name: d.name,
+  nameEn: d.nameEn,
+  active: d.active,
+});
+const liaisonSummary = (
+  l: Pick<Liaison, 'departmentId' | 'name' | 'title' | 'phone' | 'userId' | 'active'>,
+) => ({
   departmentId: l.departmentId,
   name: l.name,
   title: l.title,
@@ -151,7 +185,12 @@ const liaisonSummary = (l: Pick<Liaison, 'departmentId' | 'name' | 'title' | 'ph
   userId: l.userId,
   active: l.active,
 });
-const compoundSummary = (c: Pick<Compound, 'code' | 'name' | 'address' | 'location' | 'ownersCommittee' | 'active'> & { communityId: string; propertyCompanyId: string | null }) => ({
+const compoundSummary = (
+  c: Pick<Compound, 'code' | 'name' | 'address' | 'location' | 'ownersCommittee' | 'active'> & {
+    communityId: string;
+    propertyCompanyId: string | null;
+  },
+) => ({
   code: c.code,
   name: c.name,
   address: c.address,
@@ -161,7 +200,9 @@ const compoundSummary = (c: Pick<Compound, 'code' | 'name' | 'address' | 'locati
   ownersCommittee: c.ownersCommittee,
   active: c.active,
 });
-const merchantSummary = (m: Pick<Merchant, 'name' | 'address' | 'location' | 'business' | 'active'> & { subdistrictId: string }) => ({
+const merchantSummary = (
+  m: Pick<Merchant, 'name' | 'address' | 'location' | 'business' | 'active'> & { subdistrictId: string },
+) => ({
   name: m.name,
   address: m.address,
   location: m.location,
@@ -177,7 +218,14 @@ const merchantSummary = (m: Pick<Merchant, 'name' | 'address' | 'location' | 'bu
 /** A reference to another record as the input gives it, and the input field that gave it. */
 type Ref = { by: 'id' | 'code'; value: string; field: string };
 
-const unknownRef = (ref: Ref, entity: string): Problem => ({ field: ref.field, key: 'unknownReference', reason: 'unknown', value: ref.value, error: 'NotFound', entity });
+const unknownRef = (ref: Ref, entity: string): Problem => ({
+  field: ref.field,
+  key: 'unknownReference',
+  reason: 'unknown',
+  value: ref.value,
+  error: 'NotFound',
+  entity,
+});
 
 /** An org unit of a kind that the actor may see, or a NotFound problem (missing, other kind and out of scope alike). */
 async function resolveUnit(db: Q, actor: Actor, ref: Ref, kind: OrgUnitKind): Promise<OrgUnit | Problem> {
@@ -187,20 +235,32 @@ async function resolveUnit(db: Q, actor: Actor, ref: Ref, kind: OrgUnitKind): Pr
 }
 
 async function resolveCompany(db: Q, actor: Actor, ref: Ref): Promise<Scoped<PropertyCompany> | Problem> {
-  const c = ref.by === 'id' ? await findPropertyCompany(db, ref.value) : await findPropertyCompanyByCreditCode(db, cleanCreditCode(ref.value));
+  const c =
+    ref.by === 'id'
+      ? await findPropertyCompany(db, ref.value)
+      : await findPropertyCompanyByCreditCode(db, cleanCreditCode(ref.value));
   // A compound names its manager; a company outside the writer's scope is still a company it may name,
   // because companies serve several subdistricts. Only a company that does not exist is refused.
   if (!c) return unknownRef(ref, 'propertyCompany');
   return c;
 }
 
-const isProblem = (v: unknown): v is Problem => typeof v === 'object' && v !== null && 'error' in v && 'key' in v;
+const isProblem = (v: unknown): v is Problem =>
+  typeof v === 'object' && v !== null && 'error' in v && 'key' in v;
 
 /** The parent of a company's unit: the subdistrict given, or the bureau. */
 async function companyParent(db: Q, actor: Actor, ref: Ref | null): Promise<OrgUnit | Problem> {
   if (ref === null) {
     const b = await findBureau(db);
-    return b && inScope(actor, b.path) ? b : { field: 'subdistrictId', key: 'unknownReference', reason: 'unknown', error: 'NotFound', entity: 'bureau' };
+    return b && inScope(actor, b.path)
+      ? b
+      : {
+          field: 'subdistrictId',
+          key: 'unknownReference',
+          reason: 'unknown',
+          error: 'NotFound',
+          entity: 'bureau',
+        };
   }
   return resolveUnit(db, actor, ref, 'subdistrict');
 }
@@ -235,7 +295,12 @@ interface PreparedCompany extends CompanyDraft {
   adoptUnit: OrgUnit | null;
 }
 
-async function prepareCompany(db: Q, actor: Actor, d: CompanyDraft, self?: { id: string; unitId: string }): Promise<PreparedCompany | Problem[]> {
+async function prepareCompany(
+  db: Q,
+  actor: Actor,
+  d: CompanyDraft,
+  self?: { id: string; unitId: string },
+): Promise<PreparedCompany | Problem[]> {
   const problems = asProblems(checkPropertyCompany(d));
   const parent = await companyParent(db, actor, d.parent);
   if (isProblem(parent)) problems.push(parent);
@@ -244,23 +309,47 @@ async function prepareCompany(db: Q, actor: Actor, d: CompanyDraft, self?: { id:
     const dup = await findPropertyCompanyByCreditCode(db, d.creditCode);
     const unit = await findOrgUnitByCode(db, 'propertyCompany', d.creditCode);
     if (dup && dup.id !== self?.id) {
-      problems.push({ field: 'creditCode', key: 'duplicateCreditCode', reason: 'duplicate', value: d.creditCode, error: 'Conflict' });
+      problems.push({
+        field: 'creditCode',
+        key: 'duplicateCreditCode',
+        reason: 'duplicate',
+        value: d.creditCode,
+        error: 'Conflict',
+      });
     } else if (unit && unit.id !== self?.unitId) {
       // A unit made before its company (an org-unit import, the demo skeleton) is taken over on create.
       if (!self && !(await unitHasParty(db, unit.id))) adoptUnit = unit;
-      else problems.push({ field: 'creditCode', key: 'duplicateCreditCode', reason: 'duplicate', value: d.creditCode, error: 'Conflict' });
+      else
+        problems.push({
+          field: 'creditCode',
+          key: 'duplicateCreditCode',
+          reason: 'duplicate',
+          value: d.creditCode,
+          error: 'Conflict',
+        });
     }
   }
   if (problems.length > 0 || isProblem(parent)) return problems;
   return { ...d, parentUnit: parent, adoptUnit };
 }
 
-async function writeCompany(tx: Transaction<DB>, audit: Audit, now: string, p: PreparedCompany): Promise<string> {
+async function writeCompany(
+  tx: Transaction<DB>,
+  audit: Audit,
+  now: string,
+  p: PreparedCompany,
+): Promise<string> {
   const id = newId();
   let unitId: string;
   if (p.adoptUnit) {
     unitId = p.adoptUnit.id;
-    await updatePartyUnit(tx, unitId, { name: p.name, parent_id: p.parentUnit.id, path: childPath(p.parentUnit.path, unitId), active: p.active ? 1 : 0, updated_at: now });
+    await updatePartyUnit(tx, unitId, {
+      name: p.name,
+      parent_id: p.parentUnit.id,
+      path: childPath(p.parentUnit.path, unitId),
+      active: p.active ? 1 : 0,
+      updated_at: now,
+    });
   } else {
     unitId = newId();
     await insertOrgUnit(tx, {
@@ -291,7 +380,12 @@ async function writeCompany(tx: Transaction<DB>, audit: Audit, now: string, p: P
     version: 1,
   });
   const after = companySummary({ ...p, unitId, parentUnit: p.parentUnit });
-  await audit({ action: 'propertyCompany.create', entity: 'propertyCompany', entityId: id, after: { ...after, unitId, adoptedUnit: p.adoptUnit !== null } });
+  await audit({
+    action: 'propertyCompany.create',
+    entity: 'propertyCompany',
+    entityId: id,
+    after: { ...after, unitId, adoptedUnit: p.adoptUnit !== null },
+  });
   return id;
 }
 
@@ -306,7 +400,11 @@ const companyDraft = (input: NewPropertyCompany, active = true): CompanyDraft =>
 });
 
 /** Creates a property company and its org unit (kind propertyCompany) in one transaction; audited. */
-export async function createPropertyCompany(deps: Deps, ctx: ActionContext, input: NewPropertyCompany): Promise<PropertyCompany> {
+export async function createPropertyCompany(
+  deps: Deps,
+  ctx: ActionContext,
+  input: NewPropertyCompany,
+): Promise<PropertyCompany> {
   requireWrite(ctx.actor);
   return audited(deps, ctx, async (tx, audit) => {
     const prepared = await prepareCompany(tx, ctx.actor, companyDraft(input));
@@ -317,7 +415,12 @@ export async function createPropertyCompany(deps: Deps, ctx: ActionContext, inpu
 }
 
 /** Edits a company under optimistic locking; its org unit follows the name, code and subdistrict. */
-export async function updatePropertyCompany(deps: Deps, ctx: ActionContext, id: string, patch: PropertyCompanyPatch): Promise<PropertyCompany> {
+export async function updatePropertyCompany(
+  deps: Deps,
+  ctx: ActionContext,
+  id: string,
+  patch: PropertyCompanyPatch,
+): Promise<PropertyCompany> {
   requireWrite(ctx.actor);
   const view = phoneViewOf(ctx.actor);
   return audited(deps, ctx, async (tx, audit) => {
@@ -333,10 +436,19 @@ export async function updatePropertyCompany(deps: Deps, ctx: ActionContext, id: 
     const draft = companyDraft(merged, cur.active);
     // The current parent may be the bureau, which is not a subdistrict: keep it unless the edit moves it.
     const keepParent = patch.subdistrictId === undefined;
-    const parent: Ref | null = patch.subdistrictId ? { by: 'id', value: patch.subdistrictId, field: 'subdistrictId' } : null;
-    const prepared = await prepareCompany(tx, ctx.actor, { ...draft, parent }, { id: cur.id, unitId: cur.unitId });
+    const parent: Ref | null = patch.subdistrictId
+      ? { by: 'id', value: patch.subdistrictId, field: 'subdistrictId' }
+      : null;
+    const prepared = await prepareCompany(
+      tx,
+      ctx.actor,
+      { ...draft, parent },
+      { id: cur.id, unitId: cur.unitId },
+    );
     if (Array.isArray(prepared)) throw errorOf(prepared[0]!);
-    const parentUnit = keepParent ? ((await findOrgUnit(tx, cur.parentUnit.id)) ?? prepared.parentUnit) : prepared.parentUnit;
+    const parentUnit = keepParent
+      ? ((await findOrgUnit(tx, cur.parentUnit.id)) ?? prepared.parentUnit)
+      : prepared.parentUnit;
     const now = deps.clock().toISOString();
     const ok = await storeUpdatePropertyCompany(tx, id, cur.version, {
       name: prepared.name,
@@ -346,34 +458,71 @@ export async function updatePropertyCompany(deps: Deps, ctx: ActionContext, id: 
       contact_phone: prepared.contactPhone,
       updated_at: now,
     });
-    if (!ok) return reloadConflict(() => findPropertyCompany(tx, id), 'propertyCompany', (c) => presentCompany(c, view));
-    await updatePartyUnit(tx, cur.unitId, { name: prepared.name, code: prepared.creditCode, parent_id: parentUnit.id, path: childPath(parentUnit.path, cur.unitId), updated_at: now });
+    if (!ok)
+      return reloadConflict(
+        () => findPropertyCompany(tx, id),
+        'propertyCompany',
+        (c) => presentCompany(c, view),
+      );
+    await updatePartyUnit(tx, cur.unitId, {
+      name: prepared.name,
+      code: prepared.creditCode,
+      parent_id: parentUnit.id,
+      path: childPath(parentUnit.path, cur.unitId),
+      updated_at: now,
+    });
     const next = (await findPropertyCompany(tx, id))!;
-    await audit({ action: 'propertyCompany.update', entity: 'propertyCompany', entityId: id, ...changedFields(companySummary(cur), companySummary(next)) });
+    await audit({
+      action: 'propertyCompany.update',
+      entity: 'propertyCompany',
+      entityId: id,
+      ...changedFields(companySummary(cur), companySummary(next)),
+    });
     return presentCompany(next, view);
   });
 }
 
 /** Deactivates or reactivates a company (never deleted); its org unit follows. */
-export async function setPropertyCompanyActive(deps: Deps, ctx: ActionContext, id: string, active: boolean, version?: number): Promise<PropertyCompany> {
+export async function setPropertyCompanyActive(
+  deps: Deps,
+  ctx: ActionContext,
+  id: string,
+  active: boolean,
+  version?: number,
+): Promise<PropertyCompany> {
   requireWrite(ctx.actor);
   const view = phoneViewOf(ctx.actor);
   return audited(deps, ctx, async (tx, audit) => {
     const cur = visible(ctx.actor, await findPropertyCompany(tx, id), 'propertyCompany', id);
     checkVersion(cur, version, 'propertyCompany', (c) => presentCompany(c, view));
     const now = deps.clock().toISOString();
-    if (!(await storeUpdatePropertyCompany(tx, id, cur.version, { active: active ? 1 : 0, updated_at: now }))) {
-      return reloadConflict(() => findPropertyCompany(tx, id), 'propertyCompany', (c) => presentCompany(c, view));
+    if (
+      !(await storeUpdatePropertyCompany(tx, id, cur.version, { active: active ? 1 : 0, updated_at: now }))
+    ) {
+      return reloadConflict(
+        () => findPropertyCompany(tx, id),
+        'propertyCompany',
+        (c) => presentCompany(c, view),
+      );
     }
     await updatePartyUnit(tx, cur.unitId, { active: active ? 1 : 0, updated_at: now });
-    await audit({ action: active ? 'propertyCompany.activate' : 'propertyCompany.deactivate', entity: 'propertyCompany', entityId: id, before: { active: cur.active }, after: { active } });
+    await audit({
+      action: active ? 'propertyCompany.activate' : 'propertyCompany.deactivate',
+      entity: 'propertyCompany',
+      entityId: id,
+      before: { active: cur.active },
+      after: { active },
+    });
     return presentCompany((await findPropertyCompany(tx, id))!, view);
   });
 }
 
 export async function getPropertyCompany(deps: ReadDeps, actor: Actor, id: string): Promise<PropertyCompany> {
   requireRead(actor);
-  return presentCompany(visible(actor, await findPropertyCompany(deps.database.db, id), 'propertyCompany', id), phoneViewOf(actor));
+  return presentCompany(
+    visible(actor, await findPropertyCompany(deps.database.db, id), 'propertyCompany', id),
+    phoneViewOf(actor),
+  );
 }
 
 export interface ListOptions {
@@ -384,13 +533,25 @@ export interface ListOptions {
 const limitOf = (f: ListOptions) => Math.min(f.limit ?? 200, 5000);
 
 /** Companies in the actor's scope, phones masked. */
-export async function searchPropertyCompanies(deps: ReadDeps, actor: Actor, f: ListOptions & { subdistrictId?: string }): Promise<PropertyCompany[]> {
+export async function searchPropertyCompanies(
+  deps: ReadDeps,
+  actor: Actor,
+  f: ListOptions & { subdistrictId?: string },
+): Promise<PropertyCompany[]> {
   requireRead(actor);
-  const rows = await listPropertyCompanies(deps.database.db, { ...scopePrefix(actor), ...pick(f), ...(f.subdistrictId ? { parentId: f.subdistrictId } : {}), limit: limitOf(f) });
+  const rows = await listPropertyCompanies(deps.database.db, {
+    ...scopePrefix(actor),
+    ...pick(f),
+    ...(f.subdistrictId ? { parentId: f.subdistrictId } : {}),
+    limit: limitOf(f),
+  });
   return rows.map((c) => presentCompany(c, 'masked'));
 }
 
-const pick = (f: ListOptions) => ({ ...(f.q ? { q: f.q } : {}), ...(f.active === undefined ? {} : { active: f.active }) });
+const pick = (f: ListOptions) => ({
+  ...(f.q ? { q: f.q } : {}),
+  ...(f.active === undefined ? {} : { active: f.active }),
+});
 
 // ---------------------------------------------------------------------------------------------------------
 // Departments and their liaisons
@@ -417,28 +578,57 @@ interface PreparedDepartment extends DepartmentDraft {
   adoptUnit: OrgUnit | null;
 }
 
-async function prepareDepartment(db: Q, actor: Actor, d: DepartmentDraft, self?: { id: string; unitId: string }): Promise<PreparedDepartment | Problem[]> {
+async function prepareDepartment(
+  db: Q,
+  actor: Actor,
+  d: DepartmentDraft,
+  self?: { id: string; unitId: string },
+): Promise<PreparedDepartment | Problem[]> {
   const problems = asProblems(checkDepartment(d));
   const bureau = await findBureau(db);
-  if (!bureau || !inScope(actor, bureau.path)) problems.push({ field: 'code', key: 'unknownReference', reason: 'unknown', error: 'NotFound', entity: 'bureau' });
+  if (!bureau || !inScope(actor, bureau.path))
+    problems.push({
+      field: 'code',
+      key: 'unknownReference',
+      reason: 'unknown',
+      error: 'NotFound',
+      entity: 'bureau',
+    });
   let adoptUnit: OrgUnit | null = null;
   if (!problems.some((p) => p.field === 'code')) {
     const unit = await findOrgUnitByCode(db, 'department', d.code);
     if (unit && unit.id !== self?.unitId) {
       if (!self && !(await unitHasParty(db, unit.id))) adoptUnit = unit;
-      else problems.push({ field: 'code', key: 'duplicateCode', reason: 'duplicate', value: d.code, error: 'Conflict' });
+      else
+        problems.push({
+          field: 'code',
+          key: 'duplicateCode',
+          reason: 'duplicate',
+          value: d.code,
+          error: 'Conflict',
+        });
     }
   }
   if (problems.length > 0 || !bureau) return problems;
   return { ...d, kind: d.kind as DepartmentKind, bureau, adoptUnit };
 }
 
-async function writeDepartment(tx: Transaction<DB>, audit: Audit, now: string, p: PreparedDepartment): Promise<string> {
+async function writeDepartment(
+  tx: Transaction<DB>,
+  audit: Audit,
+  now: string,
+  p: PreparedDepartment,
+): Promise<string> {
   const id = newId();
   let unitId: string;
   if (p.adoptUnit) {
     unitId = p.adoptUnit.id;
-    await updatePartyUnit(tx, unitId, { name: p.name, name_en: p.nameEn, active: p.active ? 1 : 0, updated_at: now });
+    await updatePartyUnit(tx, unitId, {
+      name: p.name,
+      name_en: p.nameEn,
+      active: p.active ? 1 : 0,
+      updated_at: now,
+    });
   } else {
     unitId = newId();
     await insertOrgUnit(tx, {
@@ -455,8 +645,23 @@ async function writeDepartment(tx: Transaction<DB>, audit: Audit, now: string, p
       version: 1,
     });
   }
-  await insertDepartment(tx, { id, unit_id: unitId, kind: p.kind, name: p.name, name_en: p.nameEn, active: p.active ? 1 : 0, created_at: now, updated_at: now, version: 1 });
-  await audit({ action: 'department.create', entity: 'department', entityId: id, after: { ...departmentSummary(p), unitId, adoptedUnit: p.adoptUnit !== null } });
+  await insertDepartment(tx, {
+    id,
+    unit_id: unitId,
+    kind: p.kind,
+    name: p.name,
+    name_en: p.nameEn,
+    active: p.active ? 1 : 0,
+    created_at: now,
+    updated_at: now,
+    version: 1,
+  });
+  await audit({
+    action: 'department.create',
+    entity: 'department',
+    entityId: id,
+    after: { ...departmentSummary(p), unitId, adoptedUnit: p.adoptUnit !== null },
+  });
   return id;
 }
 
@@ -469,7 +674,11 @@ const departmentDraft = (input: NewDepartment, active = true): DepartmentDraft =
 });
 
 /** Creates a partner department and its org unit (kind department, under the bureau); audited. */
-export async function createDepartment(deps: Deps, ctx: ActionContext, input: NewDepartment): Promise<Department> {
+export async function createDepartment(
+  deps: Deps,
+  ctx: ActionContext,
+  input: NewDepartment,
+): Promise<Department> {
   requireWrite(ctx.actor);
   return audited(deps, ctx, async (tx, audit) => {
     const prepared = await prepareDepartment(tx, ctx.actor, departmentDraft(input));
@@ -479,34 +688,77 @@ export async function createDepartment(deps: Deps, ctx: ActionContext, input: Ne
   });
 }
 
-export async function updateDepartment(deps: Deps, ctx: ActionContext, id: string, patch: DepartmentPatch): Promise<Department> {
+export async function updateDepartment(
+  deps: Deps,
+  ctx: ActionContext,
+  id: string,
+  patch: DepartmentPatch,
+): Promise<Department> {
   requireWrite(ctx.actor);
   return audited(deps, ctx, async (tx, audit) => {
     const cur = visible(ctx.actor, await findDepartment(tx, id), 'department', id);
     checkVersion(cur, patch.version, 'department', strip);
-    const draft = departmentDraft({ code: patch.code ?? cur.code, kind: patch.kind ?? cur.kind, name: patch.name ?? cur.name, nameEn: patch.nameEn === undefined ? cur.nameEn : patch.nameEn }, cur.active);
+    const draft = departmentDraft(
+      {
+        code: patch.code ?? cur.code,
+        kind: patch.kind ?? cur.kind,
+        name: patch.name ?? cur.name,
+        nameEn: patch.nameEn === undefined ? cur.nameEn : patch.nameEn,
+      },
+      cur.active,
+    );
     const prepared = await prepareDepartment(tx, ctx.actor, draft, { id: cur.id, unitId: cur.unitId });
     if (Array.isArray(prepared)) throw errorOf(prepared[0]!);
     const now = deps.clock().toISOString();
-    if (!(await storeUpdateDepartment(tx, id, cur.version, { kind: prepared.kind, name: prepared.name, name_en: prepared.nameEn, updated_at: now }))) {
+    if (
+      !(await storeUpdateDepartment(tx, id, cur.version, {
+        kind: prepared.kind,
+        name: prepared.name,
+        name_en: prepared.nameEn,
+        updated_at: now,
+      }))
+    ) {
       return reloadConflict(() => findDepartment(tx, id), 'department', strip);
     }
-    await updatePartyUnit(tx, cur.unitId, { code: prepared.code, name: prepared.name, name_en: prepared.nameEn, updated_at: now });
+    await updatePartyUnit(tx, cur.unitId, {
+      code: prepared.code,
+      name: prepared.name,
+      name_en: prepared.nameEn,
+      updated_at: now,
+    });
     const next = (await findDepartment(tx, id))!;
-    await audit({ action: 'department.update', entity: 'department', entityId: id, ...changedFields(departmentSummary(cur), departmentSummary(next)) });
+    await audit({
+      action: 'department.update',
+      entity: 'department',
+      entityId: id,
+      ...changedFields(departmentSummary(cur), departmentSummary(next)),
+    });
     return strip(next);
   });
 }
 
-export async function setDepartmentActive(deps: Deps, ctx: ActionContext, id: string, active: boolean, version?: number): Promise<Department> {
+export async function setDepartmentActive(
+  deps: Deps,
+  ctx: ActionContext,
+  id: string,
+  active: boolean,
+  version?: number,
+): Promise<Department> {
   requireWrite(ctx.actor);
   return audited(deps, ctx, async (tx, audit) => {
     const cur = visible(ctx.actor, await findDepartment(tx, id), 'department', id);
     checkVersion(cur, version, 'department', strip);
     const now = deps.clock().toISOString();
-    if (!(await storeUpdateDepartment(tx, id, cur.version, { active: active ? 1 : 0, updated_at: now }))) return reloadConflict(() => findDepartment(tx, id), 'department', strip);
+    if (!(await storeUpdateDepartment(tx, id, cur.version, { active: active ? 1 : 0, updated_at: now })))
+      return reloadConflict(() => findDepartment(tx, id), 'department', strip);
     await updatePartyUnit(tx, cur.unitId, { active: active ? 1 : 0, updated_at: now });
-    await audit({ action: active ? 'department.activate' : 'department.deactivate', entity: 'department', entityId: id, before: { active: cur.active }, after: { active } });
+    await audit({
+      action: active ? 'department.activate' : 'department.deactivate',
+      entity: 'department',
+      entityId: id,
+      before: { active: cur.active },
+      after: { active },
+    });
     return strip((await findDepartment(tx, id))!);
   });
 }
@@ -516,9 +768,18 @@ export async function getDepartment(deps: ReadDeps, actor: Actor, id: string): P
   return strip(visible(actor, await findDepartment(deps.database.db, id), 'department', id));
 }
 
-export async function searchDepartments(deps: ReadDeps, actor: Actor, f: ListOptions & { kind?: string }): Promise<Department[]> {
+export async function searchDepartments(
+  deps: ReadDeps,
+  actor: Actor,
+  f: ListOptions & { kind?: string },
+): Promise<Department[]> {
   requireRead(actor);
-  const rows = await listDepartments(deps.database.db, { ...scopePrefix(actor), ...pick(f), ...(f.kind ? { kind: f.kind } : {}), limit: limitOf(f) });
+  const rows = await listDepartments(deps.database.db, {
+    ...scopePrefix(actor),
+    ...pick(f),
+    ...(f.kind ? { kind: f.kind } : {}),
+    limit: limitOf(f),
+  });
   return rows.map(strip);
 }
 
@@ -537,22 +798,53 @@ async function checkLiaisonUser(db: Q, actor: Actor, userId: string | null): Pro
 }
 
 /** Adds a liaison person to a department the actor may see; audited. */
-export async function createLiaison(deps: Deps, ctx: ActionContext, departmentId: string, input: NewLiaison): Promise<Liaison> {
+export async function createLiaison(
+  deps: Deps,
+  ctx: ActionContext,
+  departmentId: string,
+  input: NewLiaison,
+): Promise<Liaison> {
   requireWrite(ctx.actor);
-  const fields = { name: input.name.trim(), title: cleanText(input.title), phone: cleanText(input.phone), userId: input.userId ?? null };
+  const fields = {
+    name: input.name.trim(),
+    title: cleanText(input.title),
+    phone: cleanText(input.phone),
+    userId: input.userId ?? null,
+  };
   throwFirst(asProblems(checkLiaison(fields)));
   return audited(deps, ctx, async (tx, audit) => {
     visible(ctx.actor, await findDepartment(tx, departmentId), 'department', departmentId);
     await checkLiaisonUser(tx, ctx.actor, fields.userId);
     const id = newId();
     const now = deps.clock().toISOString();
-    await insertLiaison(tx, { id, department_id: departmentId, name: fields.name, title: fields.title, phone: fields.phone, user_id: fields.userId, active: 1, created_at: now, updated_at: now, version: 1 });
-    await audit({ action: 'liaison.create', entity: 'liaison', entityId: id, after: liaisonSummary({ ...fields, departmentId, active: true }) });
+    await insertLiaison(tx, {
+      id,
+      department_id: departmentId,
+      name: fields.name,
+      title: fields.title,
+      phone: fields.phone,
+      user_id: fields.userId,
+      active: 1,
+      created_at: now,
+      updated_at: now,
+      version: 1,
+    });
+    await audit({
+      action: 'liaison.create',
+      entity: 'liaison',
+      entityId: id,
+      after: liaisonSummary({ ...fields, departmentId, active: true }),
+    });
     return presentLiaison((await findLiaison(tx, id))!, phoneViewOf(ctx.actor));
   });
 }
 
-export async function updateLiaison(deps: Deps, ctx: ActionContext, id: string, patch: LiaisonPatch): Promise<Liaison> {
+export async function updateLiaison(
+  deps: Deps,
+  ctx: ActionContext,
+  id: string,
+  patch: LiaisonPatch,
+): Promise<Liaison> {
   requireWrite(ctx.actor);
   const view = phoneViewOf(ctx.actor);
   return audited(deps, ctx, async (tx, audit) => {
@@ -567,31 +859,74 @@ export async function updateLiaison(deps: Deps, ctx: ActionContext, id: string, 
     throwFirst(asProblems(checkLiaison(fields)));
     if (fields.userId !== cur.userId) await checkLiaisonUser(tx, ctx.actor, fields.userId);
     const now = deps.clock().toISOString();
-    if (!(await storeUpdateLiaison(tx, id, cur.version, { name: fields.name, title: fields.title, phone: fields.phone, user_id: fields.userId, updated_at: now }))) {
-      return reloadConflict(() => findLiaison(tx, id), 'liaison', (l) => presentLiaison(l, view));
+    if (
+      !(await storeUpdateLiaison(tx, id, cur.version, {
+        name: fields.name,
+        title: fields.title,
+        phone: fields.phone,
+        user_id: fields.userId,
+        updated_at: now,
+      }))
+    ) {
+      return reloadConflict(
+        () => findLiaison(tx, id),
+        'liaison',
+        (l) => presentLiaison(l, view),
+      );
     }
     const next = (await findLiaison(tx, id))!;
-    await audit({ action: 'liaison.update', entity: 'liaison', entityId: id, ...changedFields(liaisonSummary(cur), liaisonSummary(next)) });
+    await audit({
+      action: 'liaison.update',
+      entity: 'liaison',
+      entityId: id,
+      ...changedFields(liaisonSummary(cur), liaisonSummary(next)),
+    });
     return presentLiaison(next, view);
   });
 }
 
-export async function setLiaisonActive(deps: Deps, ctx: ActionContext, id: string, active: boolean, version?: number): Promise<Liaison> {
+export async function setLiaisonActive(
+  deps: Deps,
+  ctx: ActionContext,
+  id: string,
+  active: boolean,
+  version?: number,
+): Promise<Liaison> {
   requireWrite(ctx.actor);
   const view = phoneViewOf(ctx.actor);
   return audited(deps, ctx, async (tx, audit) => {
     const cur = visible(ctx.actor, await findLiaison(tx, id), 'liaison', id);
     checkVersion(cur, version, 'liaison', (l) => presentLiaison(l, view));
-    if (!(await storeUpdateLiaison(tx, id, cur.version, { active: active ? 1 : 0, updated_at: deps.clock().toISOString() }))) {
-      return reloadConflict(() => findLiaison(tx, id), 'liaison', (l) => presentLiaison(l, view));
+    if (
+      !(await storeUpdateLiaison(tx, id, cur.version, {
+        active: active ? 1 : 0,
+        updated_at: deps.clock().toISOString(),
+      }))
+    ) {
+      return reloadConflict(
+        () => findLiaison(tx, id),
+        'liaison',
+        (l) => presentLiaison(l, view),
+      );
     }
-    await audit({ action: active ? 'liaison.activate' : 'liaison.deactivate', entity: 'liaison', entityId: id, before: { active: cur.active }, after: { active } });
+    await audit({
+      action: active ? 'liaison.activate' : 'liaison.deactivate',
+      entity: 'liaison',
+      entityId: id,
+      before: { active: cur.active },
+      after: { active },
+    });
     return presentLiaison((await findLiaison(tx, id))!, view);
   });
 }
 
 /** The liaison persons of a department the actor may see, phones masked. */
-export async function searchLiaisons(deps: ReadDeps, actor: Actor, departmentId: string, f: { active?: boolean } = {}): Promise<Liaison[]> {
+export async function searchLiaisons(
+  deps: ReadDeps,
+  actor: Actor,
+  departmentId: string,
+  f: { active?: boolean } = {},
+): Promise<Liaison[]> {
   requireRead(actor);
   visible(actor, await findDepartment(deps.database.db, departmentId), 'department', departmentId);
   return (await listLiaisons(deps.database.db, departmentId, f)).map((l) => presentLiaison(l, 'masked'));
@@ -627,7 +962,12 @@ interface PreparedCompound extends CompoundDraft {
   companyId: string | null;
 }
 
-async function prepareCompound(db: Q, actor: Actor, d: CompoundDraft, selfId?: string): Promise<PreparedCompound | Problem[]> {
+async function prepareCompound(
+  db: Q,
+  actor: Actor,
+  d: CompoundDraft,
+  selfId?: string,
+): Promise<PreparedCompound | Problem[]> {
   const problems = asProblems(checkCompound(d));
   const community = await resolveUnit(db, actor, d.community, 'community');
   if (isProblem(community)) problems.push(community);
@@ -635,13 +975,25 @@ async function prepareCompound(db: Q, actor: Actor, d: CompoundDraft, selfId?: s
   if (isProblem(company)) problems.push(company);
   if (!problems.some((p) => p.field === 'code')) {
     const dup = await findCompoundByCode(db, d.code);
-    if (dup && dup.id !== selfId) problems.push({ field: 'code', key: 'duplicateCode', reason: 'duplicate', value: d.code, error: 'Conflict' });
+    if (dup && dup.id !== selfId)
+      problems.push({
+        field: 'code',
+        key: 'duplicateCode',
+        reason: 'duplicate',
+        value: d.code,
+        error: 'Conflict',
+      });
   }
   if (problems.length > 0 || isProblem(community) || isProblem(company)) return problems;
   return { ...d, communityUnit: community, companyId: company?.id ?? null };
 }
 
-async function writeCompound(tx: Transaction<DB>, audit: Audit, now: string, p: PreparedCompound): Promise<string> {
+async function writeCompound(
+  tx: Transaction<DB>,
+  audit: Audit,
+  now: string,
+  p: PreparedCompound,
+): Promise<string> {
   const id = newId();
   await insertCompound(tx, {
     id,
@@ -658,7 +1010,12 @@ async function writeCompound(tx: Transaction<DB>, audit: Audit, now: string, p: 
     updated_at: now,
     version: 1,
   });
-  await audit({ action: 'compound.create', entity: 'compound', entityId: id, after: compoundSummary({ ...p, communityId: p.communityUnit.id, propertyCompanyId: p.companyId }) });
+  await audit({
+    action: 'compound.create',
+    entity: 'compound',
+    entityId: id,
+    after: compoundSummary({ ...p, communityId: p.communityUnit.id, propertyCompanyId: p.companyId }),
+  });
   return id;
 }
 
@@ -668,12 +1025,15 @@ const compoundDraft = (input: NewCompound, active = true): CompoundDraft => ({
   address: cleanText(input.address),
   location: input.location ?? null,
   community: { by: 'id', value: input.communityId, field: 'communityId' },
-  propertyCompany: input.propertyCompanyId ? { by: 'id', value: input.propertyCompanyId, field: 'propertyCompanyId' } : null,
+  propertyCompany: input.propertyCompanyId
+    ? { by: 'id', value: input.propertyCompanyId, field: 'propertyCompanyId' }
+    : null,
   ownersCommittee: cleanText(input.ownersCommittee),
   active,
 });
 
-const flatCompound = (c: Compound) => compoundSummary({ ...c, communityId: c.community.id, propertyCompanyId: c.propertyCompany?.id ?? null });
+const flatCompound = (c: Compound) =>
+  compoundSummary({ ...c, communityId: c.community.id, propertyCompanyId: c.propertyCompany?.id ?? null });
 
 /** Creates a compound in a community the actor may see; audited. */
 export async function createCompound(deps: Deps, ctx: ActionContext, input: NewCompound): Promise<Compound> {
@@ -686,7 +1046,12 @@ export async function createCompound(deps: Deps, ctx: ActionContext, input: NewC
   });
 }
 
-export async function updateCompound(deps: Deps, ctx: ActionContext, id: string, patch: CompoundPatch): Promise<Compound> {
+export async function updateCompound(
+  deps: Deps,
+  ctx: ActionContext,
+  id: string,
+  patch: CompoundPatch,
+): Promise<Compound> {
   requireWrite(ctx.actor);
   return audited(deps, ctx, async (tx, audit) => {
     const cur = visible(ctx.actor, await findCompound(tx, id), 'compound', id);
@@ -698,7 +1063,8 @@ export async function updateCompound(deps: Deps, ctx: ActionContext, id: string,
         address: patch.address === undefined ? cur.address : patch.address,
         location: patch.location === undefined ? cur.location : patch.location,
         communityId: patch.communityId ?? cur.community.id,
-        propertyCompanyId: patch.propertyCompanyId === undefined ? (cur.propertyCompany?.id ?? null) : patch.propertyCompanyId,
+        propertyCompanyId:
+          patch.propertyCompanyId === undefined ? (cur.propertyCompany?.id ?? null) : patch.propertyCompanyId,
         ownersCommittee: patch.ownersCommittee === undefined ? cur.ownersCommittee : patch.ownersCommittee,
       },
       cur.active,
@@ -718,20 +1084,42 @@ export async function updateCompound(deps: Deps, ctx: ActionContext, id: string,
     });
     if (!ok) return reloadConflict(() => findCompound(tx, id), 'compound', strip);
     const next = (await findCompound(tx, id))!;
-    await audit({ action: 'compound.update', entity: 'compound', entityId: id, ...changedFields(flatCompound(cur), flatCompound(next)) });
+    await audit({
+      action: 'compound.update',
+      entity: 'compound',
+      entityId: id,
+      ...changedFields(flatCompound(cur), flatCompound(next)),
+    });
     return strip(next);
   });
 }
 
-export async function setCompoundActive(deps: Deps, ctx: ActionContext, id: string, active: boolean, version?: number): Promise<Compound> {
+export async function setCompoundActive(
+  deps: Deps,
+  ctx: ActionContext,
+  id: string,
+  active: boolean,
+  version?: number,
+): Promise<Compound> {
   requireWrite(ctx.actor);
   return audited(deps, ctx, async (tx, audit) => {
     const cur = visible(ctx.actor, await findCompound(tx, id), 'compound', id);
     checkVersion(cur, version, 'compound', strip);
-    if (!(await storeUpdateCompound(tx, id, cur.version, { active: active ? 1 : 0, updated_at: deps.clock().toISOString() }))) {
+    if (
+      !(await storeUpdateCompound(tx, id, cur.version, {
+        active: active ? 1 : 0,
+        updated_at: deps.clock().toISOString(),
+      }))
+    ) {
       return reloadConflict(() => findCompound(tx, id), 'compound', strip);
     }
-    await audit({ action: active ? 'compound.activate' : 'compound.deactivate', entity: 'compound', entityId: id, before: { active: cur.active }, after: { active } });
+    await audit({
+      action: active ? 'compound.activate' : 'compound.deactivate',
+      entity: 'compound',
+      entityId: id,
+      before: { active: cur.active },
+      after: { active },
+    });
     return strip((await findCompound(tx, id))!);
   });
 }
@@ -790,18 +1178,35 @@ interface PreparedMerchant extends MerchantDraft {
   subdistrictUnit: OrgUnit;
 }
 
-async function prepareMerchant(db: Q, actor: Actor, d: MerchantDraft, selfId?: string): Promise<PreparedMerchant | Problem[]> {
+async function prepareMerchant(
+  db: Q,
+  actor: Actor,
+  d: MerchantDraft,
+  selfId?: string,
+): Promise<PreparedMerchant | Problem[]> {
   const problems = asProblems(checkMerchant(d));
   const sub = await resolveUnit(db, actor, d.subdistrict, 'subdistrict');
   if (isProblem(sub)) return [...problems, sub];
   if (!problems.some((p) => p.field === 'name')) {
     const dup = await findMerchantLike(db, sub.id, d.name, d.address);
-    if (dup && dup.id !== selfId) problems.push({ field: 'name', key: 'duplicateMerchant', reason: 'duplicate', value: d.name, error: 'Conflict' });
+    if (dup && dup.id !== selfId)
+      problems.push({
+        field: 'name',
+        key: 'duplicateMerchant',
+        reason: 'duplicate',
+        value: d.name,
+        error: 'Conflict',
+      });
   }
   return problems.length > 0 ? problems : { ...d, subdistrictUnit: sub };
 }
 
-async function writeMerchant(tx: Transaction<DB>, audit: Audit, now: string, p: PreparedMerchant): Promise<string> {
+async function writeMerchant(
+  tx: Transaction<DB>,
+  audit: Audit,
+  now: string,
+  p: PreparedMerchant,
+): Promise<string> {
   const id = newId();
   await insertMerchant(tx, {
     id,
@@ -816,7 +1221,12 @@ async function writeMerchant(tx: Transaction<DB>, audit: Audit, now: string, p: 
     updated_at: now,
     version: 1,
   });
-  await audit({ action: 'merchant.create', entity: 'merchant', entityId: id, after: merchantSummary({ ...p, subdistrictId: p.subdistrictUnit.id }) });
+  await audit({
+    action: 'merchant.create',
+    entity: 'merchant',
+    entityId: id,
+    after: merchantSummary({ ...p, subdistrictId: p.subdistrictUnit.id }),
+  });
   return id;
 }
 
@@ -842,7 +1252,12 @@ export async function createMerchant(deps: Deps, ctx: ActionContext, input: NewM
   });
 }
 
-export async function updateMerchant(deps: Deps, ctx: ActionContext, id: string, patch: MerchantPatch): Promise<Merchant> {
+export async function updateMerchant(
+  deps: Deps,
+  ctx: ActionContext,
+  id: string,
+  patch: MerchantPatch,
+): Promise<Merchant> {
   requireWrite(ctx.actor);
   return audited(deps, ctx, async (tx, audit) => {
     const cur = visible(ctx.actor, await findMerchant(tx, id), 'merchant', id);
@@ -870,20 +1285,42 @@ export async function updateMerchant(deps: Deps, ctx: ActionContext, id: string,
     });
     if (!ok) return reloadConflict(() => findMerchant(tx, id), 'merchant', strip);
     const next = (await findMerchant(tx, id))!;
-    await audit({ action: 'merchant.update', entity: 'merchant', entityId: id, ...changedFields(flatMerchant(cur), flatMerchant(next)) });
+    await audit({
+      action: 'merchant.update',
+      entity: 'merchant',
+      entityId: id,
+      ...changedFields(flatMerchant(cur), flatMerchant(next)),
+    });
     return strip(next);
   });
 }
 
-export async function setMerchantActive(deps: Deps, ctx: ActionContext, id: string, active: boolean, version?: number): Promise<Merchant> {
+export async function setMerchantActive(
+  deps: Deps,
+  ctx: ActionContext,
+  id: string,
+  active: boolean,
+  version?: number,
+): Promise<Merchant> {
   requireWrite(ctx.actor);
   return audited(deps, ctx, async (tx, audit) => {
     const cur = visible(ctx.actor, await findMerchant(tx, id), 'merchant', id);
     checkVersion(cur, version, 'merchant', strip);
-    if (!(await storeUpdateMerchant(tx, id, cur.version, { active: active ? 1 : 0, updated_at: deps.clock().toISOString() }))) {
+    if (
+      !(await storeUpdateMerchant(tx, id, cur.version, {
+        active: active ? 1 : 0,
+        updated_at: deps.clock().toISOString(),
+      }))
+    ) {
       return reloadConflict(() => findMerchant(tx, id), 'merchant', strip);
     }
-    await audit({ action: active ? 'merchant.activate' : 'merchant.deactivate', entity: 'merchant', entityId: id, before: { active: cur.active }, after: { active } });
+    await audit({
+      action: active ? 'merchant.activate' : 'merchant.deactivate',
+      entity: 'merchant',
+      entityId: id,
+      before: { active: cur.active },
+      after: { active },
+    });
     return strip((await findMerchant(tx, id))!);
   });
 }
@@ -893,9 +1330,18 @@ export async function getMerchant(deps: ReadDeps, actor: Actor, id: string): Pro
   return strip(visible(actor, await findMerchant(deps.database.db, id), 'merchant', id));
 }
 
-export async function searchMerchants(deps: ReadDeps, actor: Actor, f: ListOptions & { subdistrictId?: string }): Promise<Merchant[]> {
+export async function searchMerchants(
+  deps: ReadDeps,
+  actor: Actor,
+  f: ListOptions & { subdistrictId?: string },
+): Promise<Merchant[]> {
   requireRead(actor);
-  const rows = await listMerchants(deps.database.db, { ...scopePrefix(actor), ...pick(f), ...(f.subdistrictId ? { subdistrictId: f.subdistrictId } : {}), limit: limitOf(f) });
+  const rows = await listMerchants(deps.database.db, {
+    ...scopePrefix(actor),
+    ...pick(f),
+    ...(f.subdistrictId ? { subdistrictId: f.subdistrictId } : {}),
+    limit: limitOf(f),
+  });
   return rows.map(strip);
 }
 
@@ -940,12 +1386,30 @@ interface KindHandler<D, P> {
 const cell = (cells: Record<string, string>, name: string) => cells[name] ?? '';
 const activeOf = (cells: Record<string, string>): { active: boolean; problems: Problem[] } => {
   const a = parseActiveCell(cell(cells, 'active'));
-  return a === null ? { active: true, problems: [{ field: 'active', key: 'fieldFormat', reason: 'format', value: cell(cells, 'active'), error: 'Invalid' }] } : { active: a, problems: [] };
+  return a === null
+    ? {
+        active: true,
+        problems: [
+          {
+            field: 'active',
+            key: 'fieldFormat',
+            reason: 'format',
+            value: cell(cells, 'active'),
+            error: 'Invalid',
+          },
+        ],
+      }
+    : { active: a, problems: [] };
 };
 const codeRef = (value: string, field: string): Ref => ({ by: 'code', value: value.trim(), field });
-const requiredRef = (cells: Record<string, string>, field: string): { ref: Ref | null; problems: Problem[] } => {
+const requiredRef = (
+  cells: Record<string, string>,
+  field: string,
+): { ref: Ref | null; problems: Problem[] } => {
   const v = cell(cells, field).trim();
-  return v === '' ? { ref: null, problems: [{ field, key: 'fieldRequired', reason: 'required', error: 'Invalid' }] } : { ref: codeRef(v, field), problems: [] };
+  return v === ''
+    ? { ref: null, problems: [{ field, key: 'fieldRequired', reason: 'required', error: 'Invalid' }] }
+    : { ref: codeRef(v, field), problems: [] };
 };
 const num = (v: number | undefined) => (v === undefined ? '' : String(v));
 const text = (v: string | null) => guardFormula(v ?? '');
@@ -992,7 +1456,13 @@ const HANDLERS: { [K in PartyKind]: KindHandler<unknown, unknown> } = {
     draft(cells) {
       const a = activeOf(cells);
       return {
-        draft: { code: cell(cells, 'code').trim(), kind: cell(cells, 'kind').trim(), name: cell(cells, 'name').trim(), nameEn: cleanText(cells.nameEn), active: a.active } satisfies DepartmentDraft,
+        draft: {
+          code: cell(cells, 'code').trim(),
+          kind: cell(cells, 'kind').trim(),
+          name: cell(cells, 'name').trim(),
+          nameEn: cleanText(cells.nameEn),
+          active: a.active,
+        } satisfies DepartmentDraft,
         problems: a.problems,
       };
     },
@@ -1074,7 +1544,15 @@ const HANDLERS: { [K in PartyKind]: KindHandler<unknown, unknown> } = {
     write: (tx, audit, now, p) => writeMerchant(tx, audit, now, p as PreparedMerchant),
     async exportRows(db, actor) {
       const rows = await listMerchants(db, { ...scopePrefix(actor), limit: ALL });
-      return rows.map((m) => [text(m.name), text(m.address), num(m.location?.lng), num(m.location?.lat), m.subdistrict.code, text(m.business), m.active ? 'true' : 'false']);
+      return rows.map((m) => [
+        text(m.name),
+        text(m.address),
+        num(m.location?.lng),
+        num(m.location?.lat),
+        m.subdistrict.code,
+        text(m.business),
+        m.active ? 'true' : 'false',
+      ]);
     },
   },
 };
@@ -1093,7 +1571,13 @@ const TABLE_KEYS = {
  * imported, unless `skipBadRows`: then the good rows are imported in one transaction and the bad ones are
  * listed. A bad header always stops the import. Each record gets its own audit entry, the import one more.
  */
-export async function importParties(deps: Deps, ctx: ActionContext, kind: PartyKind, csvText: string, opts: { skipBadRows?: boolean } = {}): Promise<ImportReport> {
+export async function importParties(
+  deps: Deps,
+  ctx: ActionContext,
+  kind: PartyKind,
+  csvText: string,
+  opts: { skipBadRows?: boolean } = {},
+): Promise<ImportReport> {
   requireWrite(ctx.actor);
   const handler = HANDLERS[kind];
   const table = readCsvTable(csvText, CSV_COLUMNS[kind], CSV_REQUIRED_COLUMNS[kind]);
@@ -1127,14 +1611,28 @@ export async function importParties(deps: Deps, ctx: ActionContext, kind: PartyK
       const fk = handler.fileKey(draft);
       if (fk && fk.key !== '') {
         const first = seen.get(fk.key);
-        if (first !== undefined) rowProblems.push({ field: fk.field, key: 'duplicateInFile', reason: 'duplicateInFile', value: String(first), error: 'Conflict' });
+        if (first !== undefined)
+          rowProblems.push({
+            field: fk.field,
+            key: 'duplicateInFile',
+            reason: 'duplicateInFile',
+            value: String(first),
+            error: 'Conflict',
+          });
         else seen.set(fk.key, row.line);
       }
     }
     if (rowProblems.length > 0) {
       // The file checks and the record checks may both see the same thing (a coordinate out of range).
       const once = new Map(rowProblems.map((p) => [`${p.field}\u0000${p.reason}`, p]));
-      for (const p of once.values()) problems.push({ line: row.line, field: p.field, key: p.key, reason: p.reason, ...(p.value === undefined ? {} : { value: p.value }) });
+      for (const p of once.values())
+        problems.push({
+          line: row.line,
+          field: p.field,
+          key: p.key,
+          reason: p.reason,
+          ...(p.value === undefined ? {} : { value: p.value }),
+        });
     } else {
       good.push({ line: row.line, draft });
     }
@@ -1154,7 +1652,11 @@ export async function importParties(deps: Deps, ctx: ActionContext, kind: PartyK
       }
       await handler.write(tx, audit, now, prepared);
     }
-    await audit({ action: 'registry.import', entity: handler.entity, after: { kind, rows: table.rows.length, imported: good.length, skippedLines: badLines } });
+    await audit({
+      action: 'registry.import',
+      entity: handler.entity,
+      after: { kind, rows: table.rows.length, imported: good.length, skippedLines: badLines },
+    });
   });
   return report(good.length, false, badLines);
 }

@@ -1,9 +1,22 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { DB } from '../schema.js';
-import type { CompoundTable, DepartmentTable, LiaisonTable, MerchantTable, PropertyCompanyTable } from './registry.tables.js';
+import type {
+  CompoundTable,
+  DepartmentTable,
+  LiaisonTable,
+  MerchantTable,
+  PropertyCompanyTable,
+} from './registry.tables.js';
 import { toOrgUnit } from './org-units.store.js';
 import type { OrgUnit } from './org-units.js';
-import { isDepartmentKind, type Compound, type Department, type Liaison, type Merchant, type PropertyCompany } from './parties.js';
+import {
+  isDepartmentKind,
+  type Compound,
+  type Department,
+  type Liaison,
+  type Merchant,
+  type PropertyCompany,
+} from './parties.js';
 
 type Q = Kysely<DB> | Transaction<DB>;
 
@@ -20,7 +33,8 @@ export interface ListFilter {
   limit: number;
 }
 
-const located = (lng: number | null, lat: number | null) => (lng === null || lat === null ? null : { lng: Number(lng), lat: Number(lat) });
+const located = (lng: number | null, lat: number | null) =>
+  lng === null || lat === null ? null : { lng: Number(lng), lat: Number(lat) };
 
 async function bumpVersion<T extends 'property_company' | 'department' | 'liaison' | 'compound' | 'merchant'>(
   db: Q,
@@ -30,6 +44,8 @@ async function bumpVersion<T extends 'property_company' | 'department' | 'liaiso
   patch: Record<string, unknown>,
 ): Promise<boolean> {
   // Optimistic concurrency: the update only lands when nobody changed the row since it was read.
+  // The five tables share id/version/active/updated_at; Kysely cannot type a table chosen at run time,
+  // so the builder is typed as one of them (callers pass patches of their own table's columns).
   const r = await (db as Kysely<DB>)
     .updateTable(table as 'compound')
     .set({ ...(patch as Partial<CompoundTable>), version: version + 1 })
@@ -46,7 +62,15 @@ async function bumpVersion<T extends 'property_company' | 'department' | 'liaiso
 export async function updatePartyUnit(
   db: Q,
   id: string,
-  patch: { name?: string; code?: string; name_en?: string | null; active?: number; parent_id?: string; path?: string; updated_at: string },
+  patch: {
+    name?: string;
+    code?: string;
+    name_en?: string | null;
+    active?: number;
+    parent_id?: string;
+    path?: string;
+    updated_at: string;
+  },
 ): Promise<void> {
   // The unit's own version moves too, so that an edit through the org-unit screens sees the change.
   await db
@@ -66,9 +90,19 @@ const companyQuery = (db: Q) =>
     .innerJoin('org_unit as u', 'u.id', 'p.unit_id')
     .innerJoin('org_unit as pu', 'pu.id', 'u.parent_id')
     .selectAll('p')
-    .select(['u.path as scope_path', 'pu.id as parent_id', 'pu.code as parent_code', 'pu.name as parent_name']);
+    .select([
+      'u.path as scope_path',
+      'pu.id as parent_id',
+      'pu.code as parent_code',
+      'pu.name as parent_name',
+    ]);
 
-type CompanyRow = PropertyCompanyTable & { scope_path: string; parent_id: string; parent_code: string; parent_name: string };
+type CompanyRow = PropertyCompanyTable & {
+  scope_path: string;
+  parent_id: string;
+  parent_code: string;
+  parent_name: string;
+};
 
 const toCompany = (r: CompanyRow): Scoped<PropertyCompany> => ({
   id: r.id,
@@ -91,16 +125,29 @@ export async function findPropertyCompany(db: Q, id: string): Promise<Scoped<Pro
   return r && toCompany(r);
 }
 
-export async function findPropertyCompanyByCreditCode(db: Q, creditCode: string): Promise<Scoped<PropertyCompany> | undefined> {
+export async function findPropertyCompanyByCreditCode(
+  db: Q,
+  creditCode: string,
+): Promise<Scoped<PropertyCompany> | undefined> {
   const r = await companyQuery(db).where('p.credit_code', '=', creditCode).executeTakeFirst();
   return r && toCompany(r);
 }
 
-export async function listPropertyCompanies(db: Q, f: ListFilter & { parentId?: string }): Promise<Scoped<PropertyCompany>[]> {
+export async function listPropertyCompanies(
+  db: Q,
+  f: ListFilter & { parentId?: string },
+): Promise<Scoped<PropertyCompany>[]> {
   let q = companyQuery(db).orderBy('p.name').orderBy('p.id').limit(f.limit);
   if (f.pathPrefix) q = q.where('u.path', 'like', `${f.pathPrefix}%`);
   if (f.parentId) q = q.where('u.parent_id', '=', f.parentId);
-  if (f.q) q = q.where((eb) => eb.or([eb('p.name', 'like', `%${f.q}%`), eb('p.credit_code', 'like', `%${f.q}%`), eb('p.address', 'like', `%${f.q}%`)]));
+  if (f.q)
+    q = q.where((eb) =>
+      eb.or([
+        eb('p.name', 'like', `%${f.q}%`),
+        eb('p.credit_code', 'like', `%${f.q}%`),
+        eb('p.address', 'like', `%${f.q}%`),
+      ]),
+    );
   if (f.active !== undefined) q = q.where('p.active', '=', f.active ? 1 : 0);
   return (await q.execute()).map(toCompany);
 }
@@ -109,15 +156,23 @@ export async function insertPropertyCompany(db: Q, row: PropertyCompanyTable): P
   await db.insertInto('property_company').values(row).execute();
 }
 
-export const updatePropertyCompany = (db: Q, id: string, version: number, patch: Partial<PropertyCompanyTable>) =>
-  bumpVersion(db, 'property_company', id, version, patch);
+export const updatePropertyCompany = (
+  db: Q,
+  id: string,
+  version: number,
+  patch: Partial<PropertyCompanyTable>,
+) => bumpVersion(db, 'property_company', id, version, patch);
 
 // ---------------------------------------------------------------------------------------------------------
 // Departments and liaisons
 // ---------------------------------------------------------------------------------------------------------
 
 const departmentQuery = (db: Q) =>
-  db.selectFrom('department as d').innerJoin('org_unit as u', 'u.id', 'd.unit_id').selectAll('d').select(['u.path as scope_path', 'u.code as code']);
+  db
+    .selectFrom('department as d')
+    .innerJoin('org_unit as u', 'u.id', 'd.unit_id')
+    .selectAll('d')
+    .select(['u.path as scope_path', 'u.code as code']);
 
 const toDepartment = (r: DepartmentTable & { scope_path: string; code: string }): Scoped<Department> => ({
   id: r.id,
@@ -139,7 +194,10 @@ export async function findDepartment(db: Q, id: string): Promise<Scoped<Departme
 }
 
 export async function findDepartmentByCode(db: Q, code: string): Promise<Scoped<Department> | undefined> {
-  const r = await departmentQuery(db).where('u.code', '=', code).where('u.kind', '=', 'department').executeTakeFirst();
+  const r = await departmentQuery(db)
+    .where('u.code', '=', code)
+    .where('u.kind', '=', 'department')
+    .executeTakeFirst();
   return r && toDepartment(r);
 }
 
@@ -148,11 +206,21 @@ export async function findDepartmentByUnit(db: Q, unitId: string): Promise<Scope
   return r && toDepartment(r);
 }
 
-export async function listDepartments(db: Q, f: ListFilter & { kind?: string }): Promise<Scoped<Department>[]> {
+export async function listDepartments(
+  db: Q,
+  f: ListFilter & { kind?: string },
+): Promise<Scoped<Department>[]> {
   let q = departmentQuery(db).orderBy('u.code').orderBy('d.id').limit(f.limit);
   if (f.pathPrefix) q = q.where('u.path', 'like', `${f.pathPrefix}%`);
   if (f.kind) q = q.where('d.kind', '=', f.kind);
-  if (f.q) q = q.where((eb) => eb.or([eb('d.name', 'like', `%${f.q}%`), eb('d.name_en', 'like', `%${f.q}%`), eb('u.code', 'like', `%${f.q}%`)]));
+  if (f.q)
+    q = q.where((eb) =>
+      eb.or([
+        eb('d.name', 'like', `%${f.q}%`),
+        eb('d.name_en', 'like', `%${f.q}%`),
+        eb('u.code', 'like', `%${f.q}%`),
+      ]),
+    );
   if (f.active !== undefined) q = q.where('d.active', '=', f.active ? 1 : 0);
   return (await q.execute()).map(toDepartment);
 }
@@ -161,7 +229,8 @@ export async function insertDepartment(db: Q, row: DepartmentTable): Promise<voi
   await db.insertInto('department').values(row).execute();
 }
 
-export const updateDepartment = (db: Q, id: string, version: number, patch: Partial<DepartmentTable>) => bumpVersion(db, 'department', id, version, patch);
+export const updateDepartment = (db: Q, id: string, version: number, patch: Partial<DepartmentTable>) =>
+  bumpVersion(db, 'department', id, version, patch);
 
 const liaisonQuery = (db: Q) =>
   db
@@ -190,7 +259,11 @@ export async function findLiaison(db: Q, id: string): Promise<Scoped<Liaison> | 
   return r && toLiaison(r);
 }
 
-export async function listLiaisons(db: Q, departmentId: string, f: { active?: boolean }): Promise<Scoped<Liaison>[]> {
+export async function listLiaisons(
+  db: Q,
+  departmentId: string,
+  f: { active?: boolean },
+): Promise<Scoped<Liaison>[]> {
   let q = liaisonQuery(db).where('l.department_id', '=', departmentId).orderBy('l.name').orderBy('l.id');
   if (f.active !== undefined) q = q.where('l.active', '=', f.active ? 1 : 0);
   return (await q.execute()).map(toLiaison);
@@ -200,7 +273,8 @@ export async function insertLiaison(db: Q, row: LiaisonTable): Promise<void> {
   await db.insertInto('liaison').values(row).execute();
 }
 
-export const updateLiaison = (db: Q, id: string, version: number, patch: Partial<LiaisonTable>) => bumpVersion(db, 'liaison', id, version, patch);
+export const updateLiaison = (db: Q, id: string, version: number, patch: Partial<LiaisonTable>) =>
+  bumpVersion(db, 'liaison', id, version, patch);
 
 /** The path of a user's unit, to check that a liaison's account is one the caller may see. */
 export async function findUserUnitPath(db: Q, userId: string): Promise<string | undefined> {
@@ -223,7 +297,13 @@ const compoundQuery = (db: Q) =>
     .innerJoin('org_unit as o', 'o.id', 'c.community_id')
     .leftJoin('property_company as p', 'p.id', 'c.property_company_id')
     .selectAll('c')
-    .select(['o.path as scope_path', 'o.code as community_code', 'o.name as community_name', 'p.name as company_name', 'p.credit_code as company_credit_code']);
+    .select([
+      'o.path as scope_path',
+      'o.code as community_code',
+      'o.name as community_name',
+      'p.name as company_name',
+      'p.credit_code as company_credit_code',
+    ]);
 
 type CompoundRow = CompoundTable & {
   scope_path: string;
@@ -240,7 +320,9 @@ const toCompound = (r: CompoundRow): Scoped<Compound> => ({
   address: r.address,
   location: located(r.lng, r.lat),
   community: { id: r.community_id, code: r.community_code, name: r.community_name },
-  propertyCompany: r.property_company_id ? { id: r.property_company_id, name: r.company_name ?? '', creditCode: r.company_credit_code ?? '' } : null,
+  propertyCompany: r.property_company_id
+    ? { id: r.property_company_id, name: r.company_name ?? '', creditCode: r.company_credit_code ?? '' }
+    : null,
   ownersCommittee: r.owners_committee,
   active: r.active === 1,
   version: r.version,
@@ -268,7 +350,14 @@ export async function listCompounds(
   if (f.underPath) q = q.where('o.path', 'like', `${f.underPath}%`);
   if (f.communityId) q = q.where('c.community_id', '=', f.communityId);
   if (f.propertyCompanyId) q = q.where('c.property_company_id', '=', f.propertyCompanyId);
-  if (f.q) q = q.where((eb) => eb.or([eb('c.name', 'like', `%${f.q}%`), eb('c.code', 'like', `%${f.q}%`), eb('c.address', 'like', `%${f.q}%`)]));
+  if (f.q)
+    q = q.where((eb) =>
+      eb.or([
+        eb('c.name', 'like', `%${f.q}%`),
+        eb('c.code', 'like', `%${f.q}%`),
+        eb('c.address', 'like', `%${f.q}%`),
+      ]),
+    );
   if (f.active !== undefined) q = q.where('c.active', '=', f.active ? 1 : 0);
   return (await q.execute()).map(toCompound);
 }
@@ -277,7 +366,8 @@ export async function insertCompound(db: Q, row: CompoundTable): Promise<void> {
   await db.insertInto('compound').values(row).execute();
 }
 
-export const updateCompound = (db: Q, id: string, version: number, patch: Partial<CompoundTable>) => bumpVersion(db, 'compound', id, version, patch);
+export const updateCompound = (db: Q, id: string, version: number, patch: Partial<CompoundTable>) =>
+  bumpVersion(db, 'compound', id, version, patch);
 
 // ---------------------------------------------------------------------------------------------------------
 // Merchants
@@ -290,7 +380,9 @@ const merchantQuery = (db: Q) =>
     .selectAll('m')
     .select(['o.path as scope_path', 'o.code as subdistrict_code', 'o.name as subdistrict_name']);
 
-const toMerchant = (r: MerchantTable & { scope_path: string; subdistrict_code: string; subdistrict_name: string }): Scoped<Merchant> => ({
+const toMerchant = (
+  r: MerchantTable & { scope_path: string; subdistrict_code: string; subdistrict_name: string },
+): Scoped<Merchant> => ({
   id: r.id,
   name: r.name,
   address: r.address,
@@ -310,18 +402,33 @@ export async function findMerchant(db: Q, id: string): Promise<Scoped<Merchant> 
 }
 
 /** A merchant with the same name at the same address in the same subdistrict: merchants have no code. */
-export async function findMerchantLike(db: Q, subdistrictId: string, name: string, address: string | null): Promise<Scoped<Merchant> | undefined> {
+export async function findMerchantLike(
+  db: Q,
+  subdistrictId: string,
+  name: string,
+  address: string | null,
+): Promise<Scoped<Merchant> | undefined> {
   let q = merchantQuery(db).where('m.subdistrict_id', '=', subdistrictId).where('m.name', '=', name);
   q = address === null ? q.where('m.address', 'is', null) : q.where('m.address', '=', address);
   const r = await q.executeTakeFirst();
   return r && toMerchant(r);
 }
 
-export async function listMerchants(db: Q, f: ListFilter & { subdistrictId?: string }): Promise<Scoped<Merchant>[]> {
+export async function listMerchants(
+  db: Q,
+  f: ListFilter & { subdistrictId?: string },
+): Promise<Scoped<Merchant>[]> {
   let q = merchantQuery(db).orderBy('o.code').orderBy('m.name').orderBy('m.id').limit(f.limit);
   if (f.pathPrefix) q = q.where('o.path', 'like', `${f.pathPrefix}%`);
   if (f.subdistrictId) q = q.where('m.subdistrict_id', '=', f.subdistrictId);
-  if (f.q) q = q.where((eb) => eb.or([eb('m.name', 'like', `%${f.q}%`), eb('m.address', 'like', `%${f.q}%`), eb('m.business', 'like', `%${f.q}%`)]));
+  if (f.q)
+    q = q.where((eb) =>
+      eb.or([
+        eb('m.name', 'like', `%${f.q}%`),
+        eb('m.address', 'like', `%${f.q}%`),
+        eb('m.business', 'like', `%${f.q}%`),
+      ]),
+    );
   if (f.active !== undefined) q = q.where('m.active', '=', f.active ? 1 : 0);
   return (await q.execute()).map(toMerchant);
 }
@@ -330,7 +437,8 @@ export async function insertMerchant(db: Q, row: MerchantTable): Promise<void> {
   await db.insertInto('merchant').values(row).execute();
 }
 
-export const updateMerchant = (db: Q, id: string, version: number, patch: Partial<MerchantTable>) => bumpVersion(db, 'merchant', id, version, patch);
+export const updateMerchant = (db: Q, id: string, version: number, patch: Partial<MerchantTable>) =>
+  bumpVersion(db, 'merchant', id, version, patch);
 
 // ---------------------------------------------------------------------------------------------------------
 // Units the parties hang on
@@ -338,13 +446,26 @@ export const updateMerchant = (db: Q, id: string, version: number, patch: Partia
 
 /** The bureau: the root of the district's tree, where departments and district-wide companies sit. */
 export async function findBureau(db: Q): Promise<OrgUnit | undefined> {
-  const r = await db.selectFrom('org_unit').selectAll().where('kind', '=', 'bureau').where('parent_id', 'is', null).orderBy('created_at').executeTakeFirst();
+  const r = await db
+    .selectFrom('org_unit')
+    .selectAll()
+    .where('kind', '=', 'bureau')
+    .where('parent_id', 'is', null)
+    .orderBy('created_at')
+    .executeTakeFirst();
   return r && toOrgUnit(r);
 }
 
 /** True when some company or department already owns this org unit. */
 export async function unitHasParty(db: Q, unitId: string): Promise<boolean> {
-  const c = await db.selectFrom('property_company').select('id').where('unit_id', '=', unitId).executeTakeFirst();
+  const c = await db
+    .selectFrom('property_company')
+    .select('id')
+    .where('unit_id', '=', unitId)
+    .executeTakeFirst();
   if (c) return true;
-  return (await db.selectFrom('department').select('id').where('unit_id', '=', unitId).executeTakeFirst()) !== undefined;
+  return (
+    (await db.selectFrom('department').select('id').where('unit_id', '=', unitId).executeTakeFirst()) !==
+    undefined
+  );
 }

@@ -21,9 +21,13 @@ export const DEPARTMENT_KINDS = [
   'ecology', // 生态环境
   'illegalConstructionOffice', // 拆违办
   'data', // 数据局
+  // The facility categories of GB/T 47678.5 also need these two:
+  'construction', // 区建设和管理委员会: roads, bridges, street lighting, transport
+  'utility', // operators of power, telecom, gas, heating and pipeline networks
 ] as const;
 export type DepartmentKind = (typeof DEPARTMENT_KINDS)[number];
-export const isDepartmentKind = (v: string): v is DepartmentKind => (DEPARTMENT_KINDS as readonly string[]).includes(v);
+export const isDepartmentKind = (v: string): v is DepartmentKind =>
+  (DEPARTMENT_KINDS as readonly string[]).includes(v);
 
 /** The kinds of record that CSV import and export know, as they appear in URLs and on the command line. */
 export const PARTY_KINDS = ['compounds', 'property-companies', 'merchants', 'departments'] as const;
@@ -114,7 +118,9 @@ export interface FieldProblem {
 }
 
 const problem = (field: string, key: string, reason: string, value?: unknown): FieldProblem =>
-  value === undefined || value === null ? { field, key, reason } : { field, key, reason, value: String(value) };
+  value === undefined || value === null
+    ? { field, key, reason }
+    : { field, key, reason, value: String(value) };
 
 export const NAME_MAX = 200;
 export const TEXT_MAX = 500;
@@ -130,20 +136,34 @@ const RECORD_CODE = /^[0-9A-Za-z][0-9A-Za-z_.-]{0,39}$/;
 /** Mobile or landline, optionally with a + and dashes: 13812345678, 021-64123456, +8613812345678. */
 const PHONE = /^\+?[0-9][0-9-]{4,19}$/;
 
-function textProblems(field: string, v: string | null | undefined, o: { required?: boolean; max?: number } = {}): FieldProblem[] {
-  if (v === null || v === undefined || v.trim() === '') return o.required ? [problem(field, 'fieldRequired', 'required')] : [];
+function textProblems(
+  field: string,
+  v: string | null | undefined,
+  o: { required?: boolean; max?: number } = {},
+): FieldProblem[] {
+  if (v === null || v === undefined || v.trim() === '')
+    return o.required ? [problem(field, 'fieldRequired', 'required')] : [];
   const max = o.max ?? TEXT_MAX;
   return [...v].length > max ? [problem(field, 'fieldTooLong', 'tooLong', max)] : [];
 }
 
 const codeProblems = (field: string, v: string | null | undefined): FieldProblem[] =>
-  v === null || v === undefined || v === '' ? [problem(field, 'fieldRequired', 'required')] : RECORD_CODE.test(v) ? [] : [problem(field, 'fieldFormat', 'format', v)];
+  v === null || v === undefined || v === ''
+    ? [problem(field, 'fieldRequired', 'required')]
+    : RECORD_CODE.test(v)
+      ? []
+      : [problem(field, 'fieldFormat', 'format', v)];
 
 const phoneProblems = (field: string, v: string | null | undefined): FieldProblem[] =>
-  v === null || v === undefined || v === '' || PHONE.test(v) ? [] : [problem(field, 'phoneInvalid', 'format', v)];
+  v === null || v === undefined || v === '' || PHONE.test(v)
+    ? []
+    : [problem(field, 'phoneInvalid', 'format', v)];
 
 /** Why a WGS-84 point is not acceptable (not finite, out of range, outside the service area), or null. */
-export function coordinateProblem(lng: number, lat: number): 'notANumber' | 'lngRange' | 'latRange' | 'outsideServiceArea' | null {
+export function coordinateProblem(
+  lng: number,
+  lat: number,
+): 'notANumber' | 'lngRange' | 'latRange' | 'outsideServiceArea' | null {
   if (!Number.isFinite(lng) || !Number.isFinite(lat)) return 'notANumber';
   if (lng < -180 || lng > 180) return 'lngRange';
   if (lat < -90 || lat > 90) return 'latRange';
@@ -172,7 +192,11 @@ export function checkPropertyCompany(f: PropertyCompanyFields): FieldProblem[] {
   const credit = creditCodeProblem(f.creditCode);
   return [
     ...textProblems('name', f.name, { required: true, max: NAME_MAX }),
-    ...(f.creditCode === '' ? [problem('creditCode', 'fieldRequired', 'required')] : credit ? [problem('creditCode', 'creditCodeInvalid', credit, f.creditCode)] : []),
+    ...(f.creditCode === ''
+      ? [problem('creditCode', 'fieldRequired', 'required')]
+      : credit
+        ? [problem('creditCode', 'creditCodeInvalid', credit, f.creditCode)]
+        : []),
     ...textProblems('address', f.address),
     ...textProblems('contactName', f.contactName, { max: 100 }),
     ...phoneProblems('contactPhone', f.contactPhone),
@@ -189,7 +213,11 @@ export interface DepartmentFields {
 export function checkDepartment(f: DepartmentFields): FieldProblem[] {
   return [
     ...codeProblems('code', f.code),
-    ...(f.kind === '' ? [problem('kind', 'fieldRequired', 'required')] : isDepartmentKind(f.kind) ? [] : [problem('kind', 'departmentKindUnknown', 'unknown', f.kind)]),
+    ...(f.kind === ''
+      ? [problem('kind', 'fieldRequired', 'required')]
+      : isDepartmentKind(f.kind)
+        ? []
+        : [problem('kind', 'departmentKindUnknown', 'unknown', f.kind)]),
     ...textProblems('name', f.name, { required: true, max: NAME_MAX }),
     ...textProblems('nameEn', f.nameEn, { max: NAME_MAX }),
   ];
@@ -202,7 +230,11 @@ export interface LiaisonFields {
 }
 
 export function checkLiaison(f: LiaisonFields): FieldProblem[] {
-  return [...textProblems('name', f.name, { required: true, max: 100 }), ...textProblems('title', f.title, { max: 100 }), ...phoneProblems('phone', f.phone)];
+  return [
+    ...textProblems('name', f.name, { required: true, max: 100 }),
+    ...textProblems('title', f.title, { max: 100 }),
+    ...phoneProblems('phone', f.phone),
+  ];
 }
 
 export interface CompoundFields {
@@ -274,9 +306,27 @@ export function changedFields(
 
 /** The columns of each kind's CSV, in export order; references are by code so files move between databases. */
 export const CSV_COLUMNS: Record<PartyKind, readonly string[]> = {
-  'property-companies': ['creditCode', 'name', 'address', 'contactName', 'contactPhone', 'subdistrictCode', 'active'],
+  'property-companies': [
+    'creditCode',
+    'name',
+    'address',
+    'contactName',
+    'contactPhone',
+    'subdistrictCode',
+    'active',
+  ],
   departments: ['code', 'kind', 'name', 'nameEn', 'active'],
-  compounds: ['code', 'name', 'address', 'lng', 'lat', 'communityCode', 'propertyCompanyCreditCode', 'ownersCommittee', 'active'],
+  compounds: [
+    'code',
+    'name',
+    'address',
+    'lng',
+    'lat',
+    'communityCode',
+    'propertyCompanyCreditCode',
+    'ownersCommittee',
+    'active',
+  ],
   merchants: ['name', 'address', 'lng', 'lat', 'subdistrictCode', 'business', 'active'],
 };
 
@@ -297,15 +347,21 @@ export function parseActiveCell(v: string): boolean | null {
 }
 
 /** A location from two cells: both empty is no location; one empty, or not numbers, is a problem. */
-export function parseLocationCells(lng: string, lat: string): { location: Location | null; problems: FieldProblem[] } {
+export function parseLocationCells(
+  lng: string,
+  lat: string,
+): { location: Location | null; problems: FieldProblem[] } {
   const [x, y] = [lng.trim(), lat.trim()];
   if (x === '' && y === '') return { location: null, problems: [] };
   const problems: FieldProblem[] = [];
   const num = (field: string, s: string): number => {
     if (s === '') problems.push(problem(field, 'coordinatesInvalid', 'missingPair'));
-    else if (!/^[+-]?(\d+(\.\d*)?|\.\d+)$/.test(s)) problems.push(problem(field, 'coordinatesInvalid', 'notANumber', s));
+    else if (!/^[+-]?(\d+(\.\d*)?|\.\d+)$/.test(s))
+      problems.push(problem(field, 'coordinatesInvalid', 'notANumber', s));
     return Number(s);
   };
   const location = { lng: num('lng', x), lat: num('lat', y) };
-  return problems.length > 0 ? { location: null, problems } : { location, problems: locationProblems(location) };
+  return problems.length > 0
+    ? { location: null, problems }
+    : { location, problems: locationProblems(location) };
 }

@@ -28,7 +28,7 @@ export async function startServerProcess(env: Record<string, string> = {}, dataD
   let out = '';
   const child = spawn(process.execPath, [join(projectRoot(), 'bin', 'onegrid.js'), 'serve'], {
     cwd: projectRoot(),
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', ONEGRID_DATA_DIR: dataDir, ONEGRID_LOG_LEVEL: 'warn', ONEGRID_FROM_SOURCE: '1', ...env },
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', ONEGRID_DATA_DIR: dataDir, ONEGRID_LOG_LEVEL: 'warn', ONEGRID_FROM_SOURCE: '1', ONEGRID_DEMO_ON_EMPTY: 'users', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout?.on('data', (d: Buffer) => (out += d.toString()));

@@ -4,6 +4,7 @@ import { register as registerMigrate } from './migrate.js';
 import { register as registerUsers } from './users.js';
 import { register as registerAudit } from './audit.js';
 import { register as registerImport } from './import.js';
+import { register as registerDemo } from './demo.js';
 import { register as registerDeadline } from './deadline.js';
 import { register as registerCategories } from './categories.js';
 import { register as registerRegistry } from './registry.js';
@@ -15,6 +16,7 @@ export function registerCommands(program: Command): void {
   registerUsers(program);
   registerAudit(program);
   registerImport(program);
+  registerDemo(program);
   registerDeadline(program);
   registerCategories(program);
   registerRegistry(program);

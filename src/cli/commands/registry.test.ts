@@ -14,8 +14,12 @@ type Run = { out: string; err: string; exitCode: number };
 async function run(deps: TestDeps, ...args: string[]): Promise<Run> {
   let out = '';
   let err = '';
-  const so = vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => ((out += String(s)), true));
-  const se = vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => ((err += String(s)), true));
+  const so = vi
+    .spyOn(process.stdout, 'write')
+    .mockImplementation((s: string | Uint8Array) => ((out += String(s)), true));
+  const se = vi
+    .spyOn(process.stderr, 'write')
+    .mockImplementation((s: string | Uint8Array) => ((err += String(s)), true));
   const program = new Command('onegrid');
   program.exitOverride();
   register(program, (work) => work(deps));
@@ -49,7 +53,10 @@ for (const dialect of DIALECTS) {
 
     it('lists every bad row with file:line: field, exits 1 and imports nothing', async () => {
       const file = join(dir, `bad-${dialect}.csv`);
-      writeFileSync(file, 'code,name,communityCode\r\nC-1,东苑,310112101001\r\nC-2,,310112101001\r\nC-3,西苑,310112101777\r\n');
+      writeFileSync(
+        file,
+        'code,name,communityCode\r\nC-1,东苑,310112101001\r\nC-2,,310112101001\r\nC-3,西苑,310112101777\r\n',
+      );
       const r = await run(deps, 'import', 'compounds', file);
       expect(r.exitCode).toBe(1);
       expect(r.out).toBe('');
@@ -69,7 +76,9 @@ for (const dialect of DIALECTS) {
       const r = await run(deps, 'export', 'compounds', '--out', out);
       expect(r.exitCode).toBe(0);
       expect(r.err).toBe(`exported 1 compounds to ${out}\n`);
-      expect(readFileSync(out, 'utf8')).toBe('\uFEFFcode,name,address,lng,lat,communityCode,propertyCompanyCreditCode,ownersCommittee,active\r\nC-1,东苑,,,,310112101001,,,true\r\n');
+      expect(readFileSync(out, 'utf8')).toBe(
+        '\uFEFFcode,name,address,lng,lat,communityCode,propertyCompanyCreditCode,ownersCommittee,active\r\nC-1,东苑,,,,310112101001,,,true\r\n',
+      );
       const again = await run(deps, 'import', 'compounds', out);
       expect(again.exitCode).toBe(1);
       expect(again.err).toContain(`${out}:2: code:`);

@@ -23,10 +23,14 @@ function kindOf(kind: string): PartyKind {
 export type OpenDeps = <T>(work: (deps: Deps) => Promise<T>) => Promise<T>;
 
 export function register(program: Command, open: OpenDeps = withDeps): void {
-  const registry = program.command('registry').description('The basic database: compounds, property companies, merchants, departments');
+  const registry = program
+    .command('registry')
+    .description('The basic database: compounds, property companies, merchants, departments');
   registry
     .command('import')
-    .description('Import records from a UTF-8 CSV file; every bad row is listed by line and column, and nothing is imported unless --skip-bad-rows')
+    .description(
+      'Import records from a UTF-8 CSV file; every bad row is listed by line and column, and nothing is imported unless --skip-bad-rows',
+    )
     .argument('<kind>', PARTY_KINDS.join(' | '))
     .argument('<file>', 'CSV file with a header line')
     .option('--skip-bad-rows', 'import the good rows (in one transaction) and list the skipped ones')
@@ -40,13 +44,20 @@ export function register(program: Command, open: OpenDeps = withDeps): void {
       }
       const text = decodeCsv(bytes);
       await open(async (deps) => {
-        const r = await importParties(deps, { actor: cli }, kind, text, { skipBadRows: o.skipBadRows === true });
+        const r = await importParties(deps, { actor: cli }, kind, text, {
+          skipBadRows: o.skipBadRows === true,
+        });
         const lang = langOf();
         for (const p of r.problems) {
-          process.stderr.write(`${file}:${p.line}: ${p.field}: ${renderMessage(catalogue, p.key, lang, { ...p })} [${p.reason}]\n`);
+          process.stderr.write(
+            `${file}:${p.line}: ${p.field}: ${renderMessage(catalogue, p.key, lang, { ...p })} [${p.reason}]\n`,
+          );
         }
         if (r.rejected) {
-          throw new CliExit(1, `${r.problems.length} problems in ${new Set(r.problems.map((p) => p.line)).size} lines; nothing imported (--skip-bad-rows imports the good rows)`);
+          throw new CliExit(
+            1,
+            `${r.problems.length} problems in ${new Set(r.problems.map((p) => p.line)).size} lines; nothing imported (--skip-bad-rows imports the good rows)`,
+          );
         }
         if (r.skippedLines.length > 0) process.stderr.write(`skipped lines: ${r.skippedLines.join(', ')}\n`);
         process.stdout.write(`imported ${r.imported} of ${r.rows} ${kind}\n`);

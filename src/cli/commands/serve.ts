@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
 import { buildApp, createLogger, openDeps } from '../../app.js';
-import { seedDemoBasics, DEMO_PASSWORD } from '../../registry/demo-seed.service.js';
+import { seedDemoBasics, DEMO_PASSWORD, type DemoLogin } from '../../registry/demo-seed.service.js';
+import { loadDemoDistrict } from '../../registry/demo.service.js';
+import { countUsers } from '../../access/access.store.js';
 import { loadConfigOrExit } from '../context.js';
 import { createJobRunner } from '../../jobs.js';
 
@@ -12,8 +14,13 @@ export function register(program: Command): void {
       const config = loadConfigOrExit();
       const logger = createLogger(config);
       const deps = await openDeps(config, logger);
-      if (config.demoOnEmpty) {
-        const logins = await seedDemoBasics(deps);
+      if (config.demoOnEmpty !== 'none' && (await countUsers(deps.database.db)) === 0) {
+        let logins: DemoLogin[] | null;
+        if (config.demoOnEmpty === 'full') {
+          process.stdout.write('Empty database: loading the demo district of 闵行区 (generated geometry) …\n');
+          const r = await loadDemoDistrict(deps, { onProgress: (step) => process.stdout.write(`  demo: ${step}\n`) });
+          logins = r.logins;
+        } else logins = await seedDemoBasics(deps);
         if (logins) {
           const lines = logins.map((l) => `  ${l.username.padEnd(12)} ${l.role.padEnd(18)} ${l.displayName}（${l.unitName}）`);
           process.stdout.write(`\nDemo logins (password for all: ${DEMO_PASSWORD}):\n${lines.join('\n')}\n\n`);

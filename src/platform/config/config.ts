@@ -49,7 +49,10 @@ const envSchema = z.object({
   ONEGRID_SESSION_HOURS: int(1, 24 * 90).default(12),
   ONEGRID_LOGIN_RATE_LIMIT: int(1, 100_000).default(10),
   ONEGRID_SECURE_COOKIES: bool.default(false),
-  ONEGRID_DEMO_ON_EMPTY: bool.default(true),
+  ONEGRID_DEMO_ON_EMPTY: z
+    .enum(['full', 'users', 'none', 'true', 'false'])
+    .default('full')
+    .transform((v) => (v === 'true' ? 'full' : v === 'false' ? 'none' : v)),
   ONEGRID_JOBS: bool.default(true),
   ONEGRID_JOB_POLL_MS: int(10, 600_000).default(1000),
   ONEGRID_ARGON2_MEMORY_KIB: int(1024, 1024 * 1024).default(19456),
@@ -73,7 +76,8 @@ export interface Config {
   sessionHours: number;
   loginRateLimit: number;
   secureCookies: boolean;
-  demoOnEmpty: boolean;
+  /** What to load into an empty database: the whole demo district, only demo users, or nothing. */
+  demoOnEmpty: 'full' | 'users' | 'none';
   jobs: { enabled: boolean; pollMs: number };
   argon2: { memoryCost: number; timeCost: number };
 }

@@ -157,17 +157,19 @@ for (const dialect of DIALECTS) {
       { timeout: 90_000 },
       async () => {
         const leaseMs = 1500;
-        const victim = startWorker(options('victim', { leaseMs, workMs: 25 }));
+        const stallAfterRuns = 10;
+        const victim = startWorker(options('victim', { leaseMs, workMs: 25, stallAfterRuns }));
         const survivor = startWorker(options('survivor', { leaseMs, workMs: 25 }));
         workers = [victim, survivor];
         await Promise.all(workers.map((w) => w.ready));
         const ids = await enqueueAll();
 
+        // A row beyond stallAfterRuns is a run that has done its effect and hangs: kill the victim there.
         await waitFor(
-          'the victim to be well into its work',
+          'the victim to be mid-run',
           async () =>
-            (await db.selectFrom('job_run').select('job_id').where('owner', '=', 'victim').execute())
-              .length >= 20,
+            (await db.selectFrom('job_run').select('job_id').where('owner', '=', 'victim').execute()).length >
+            stallAfterRuns,
           30_000,
           workers,
         );

@@ -13,6 +13,11 @@ export interface WorkerOptions {
   concurrency: number;
   /** How long the `record` handler keeps working after it has written its row. */
   workMs: number;
+  /**
+   * After this many runs, every further run writes its row and then hangs instead of finishing: the
+   * process is then surely mid-run, with leases held, whenever the test kills it.
+   */
+  stallAfterRuns?: number;
 }
 
 /** One row per handler run: what the tests count. */

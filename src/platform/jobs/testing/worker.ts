@@ -9,6 +9,7 @@ import { READY_LINE, RECORD_KIND, type WorkerOptions, type WorkerTables } from '
 const options = JSON.parse(process.argv[2] ?? '') as WorkerOptions;
 const database = openDatabase<WorkerTables>(options.database);
 
+let runs = 0;
 const runner = new JobRunner({
   database: jobDatabase(database),
   owner: options.owner,
@@ -25,6 +26,7 @@ const runner = new JobRunner({
     // The effect first, then more work: a kill during the work leaves an effect whose job is not done,
     // which is exactly the case at-least-once delivery runs again.
     [RECORD_KIND]: async (_payload, ctx) => {
+      runs++;
       await database.db
         .insertInto('job_run')
         .values({
@@ -35,7 +37,8 @@ const runner = new JobRunner({
           at: new Date().toISOString(),
         })
         .execute();
-      await new Promise((r) => setTimeout(r, options.workMs));
+      const stall = options.stallAfterRuns !== undefined && runs > options.stallAfterRuns;
+      await new Promise((r) => setTimeout(r, stall ? 10 * 60_000 : options.workMs));
     },
   },
 });
