@@ -5,6 +5,7 @@ import { register as registerUsers } from './users.js';
 import { register as registerAudit } from './audit.js';
 import { register as registerImport } from './import.js';
 import { register as registerDemo } from './demo.js';
+import { register as registerExport } from './export.js';
 import { register as registerDeadline } from './deadline.js';
 import { register as registerCategories } from './categories.js';
 import { register as registerRegistry } from './registry.js';
@@ -17,6 +18,7 @@ export function registerCommands(program: Command): void {
   registerAudit(program);
   registerImport(program);
   registerDemo(program);
+  registerExport(program);
   registerDeadline(program);
   registerCategories(program);
   registerRegistry(program);
