@@ -28,7 +28,7 @@ const fmt = (r: Result) => `${r.rps.toFixed(0).padStart(7)} req/s  p50 ${String(
 export async function run(args: string[]): Promise<void> {
   const duration = Number(args.find((a) => a.startsWith('--duration='))?.split('=')[1] ?? 10);
   const dir = mkdtempSync(join(tmpdir(), 'onegrid-bench-'));
-  const config = loadConfig({ ...process.env, ONEGRID_DATA_DIR: dir, ONEGRID_LOG_LEVEL: 'silent', ONEGRID_LOGIN_RATE_LIMIT: '100000000' });
+  const config = loadConfig({ ...process.env, ONEGRID_DATA_DIR: dir, ONEGRID_LOG_LEVEL: 'silent', ONEGRID_LOGIN_RATE_LIMIT: '100000' });
   const deps = await openDeps(config, pino({ level: 'silent' }));
   await seedDemoBasics(deps);
   const app = await buildApp(deps);

@@ -32,7 +32,7 @@ export interface UserView {
 
 /** Phone numbers are shown masked in every listing: 138****5678. */
 export const maskPhone = (p: string | null): string | null =>
-  p === null ? null : p.length >= 7 ? `${p.slice(0, 3)}${'*'.repeat(p.length - 7)}****${p.slice(-4)}`.replace(/\*{5,}/, '****') : '****';
+  p === null ? null : p.length >= 7 ? `${p.slice(0, 3)}****${p.slice(-4)}` : '****';
 
 const USERNAME = /^[a-z][a-z0-9_.-]{2,39}$/;
 
