@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { pino } from 'pino';
 import type { Deps } from '../deps.js';
 import type { DB } from '../schema.js';
@@ -18,13 +21,18 @@ export interface TestDeps extends Deps {
 export async function buildTestDeps(dialect: Dialect, opts: { seed?: boolean; now?: () => Date } = {}): Promise<TestDeps> {
   const t = await createTestDatabase<DB>(dialect, migrations);
   const base = loadConfig({ ONEGRID_SECRET: 'x'.repeat(40), ONEGRID_LOG_LEVEL: 'silent' });
-  const config = { ...base, database: t.config, argon2: { memoryCost: 1024, timeCost: 1 } };
+  // Files (photo blobs …) go to a temp data directory of the test's own, removed with the database.
+  const dataDir = mkdtempSync(join(tmpdir(), 'onegrid-data-'));
+  const config = { ...base, dataDir, database: t.config, argon2: { memoryCost: 1024, timeCost: 1 } };
   const deps: TestDeps = {
     database: t.database,
     config,
     clock: opts.now ?? (() => new Date()),
     logger: pino({ level: 'silent' }),
-    cleanup: () => t.cleanup(),
+    cleanup: async () => {
+      await t.cleanup();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
   };
   if (opts.seed !== false) await seedDemoBasics(deps);
   return deps;
