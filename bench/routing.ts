@@ -1,11 +1,16 @@
-// `npm run bench -- routing [--random N] [--seconds S]`: point lookups per second of the fusion index on the
-// LA neighbourhood-council layer, beside which-polygon and a plain loop of turf's booleanPointInPolygon over
-// the same points in the same run, with the answers compared. benchLayer() takes any layer and points, so the
-// demo district's layers can be added beside LA later.
+// `npm run bench -- routing [--random N] [--seconds S] [--only la|demo]`: point lookups per second of the
+// fusion index on the LA neighbourhood-council layer, beside which-polygon and a plain loop of turf's
+// booleanPointInPolygon over the same points in the same run, with the answers compared; then all six layers
+// of the generated demo district (闵行区) at once — one fused lookup per point against one which-polygon
+// query per layer — over random points inside the district.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import booleanPointInPolygon from '@turf/boolean-point-in-polygon';
 import { FusionIndex } from '../src/routing/fusion-index.js';
+import { projectRoot } from '../src/platform/config/config.js';
+import { DEMO_SEED } from '../src/registry/demo.service.js';
+import { generateDemoDistrict, loadMinhangSources } from '../src/registry/demo/index.js';
 import type { FusionCellInput } from '../src/routing/fusion-index.js';
 import type { MultiPolygonGeometry, PolygonGeometry } from '../src/registry/geo/types.js';
 
@@ -234,6 +239,15 @@ function flag(args: string[], name: string, fallback: number): number {
 export async function run(args: string[]): Promise<void> {
   const randomCount = flag(args, '--random', 100_000);
   const seconds = flag(args, '--seconds', 1);
+  const onlyAt = args.indexOf('--only');
+  const only = onlyAt >= 0 ? args[onlyAt + 1] : undefined;
+  const out = process.stdout;
+  out.write(`routing bench — node ${process.version}, ${seconds}s per method\n`);
+  if (only !== 'demo') runLa(randomCount, seconds);
+  if (only !== 'la') await runDemo(randomCount, seconds);
+}
+
+function runLa(randomCount: number, seconds: number): void {
   const la = loadLaLayer();
   const requests = loadLaRequests();
   const cases: Array<{ label: string; points: Float64Array }> = [
@@ -241,7 +255,6 @@ export async function run(args: string[]): Promise<void> {
     { label: `random points in the layer's box`, points: randomPoints(randomCount, layerBBox(la)) },
   ];
   const out = process.stdout;
-  out.write(`routing bench — node ${process.version}, ${seconds}s per method\n`);
   for (const c of cases) {
     const r = benchLayer(la, c.points, { seconds });
     const f = (v: number) => Math.round(v).toLocaleString('en-US').padStart(11);
@@ -255,5 +268,113 @@ export async function run(args: string[]): Promise<void> {
         `  on those which-polygon differs ${r.ambiguousDisagreements.whichPolygon}×, the turf loop (first feature in file order) ${r.ambiguousDisagreements.turfLoop}×\n`,
     );
   }
-  await Promise.resolve();
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// The demo district: every layer at once
+// ---------------------------------------------------------------------------------------------------------
+
+/** The six layers of the generated demo district (the same seed and geometry `onegrid demo` stores). */
+export async function loadDemoLayers(): Promise<BenchLayer[]> {
+  const d = generateDemoDistrict(await loadMinhangSources(join(projectRoot(), '..', 'shared', 'data')), { seed: DEMO_SEED });
+  const layer = (name: string, cells: Array<{ code: string; geometry: MultiPolygonGeometry }>): BenchLayer => ({
+    name,
+    codeField: 'code',
+    collection: { type: 'FeatureCollection', features: cells.map((c) => ({ type: 'Feature', properties: { code: c.code }, geometry: c.geometry })) },
+  });
+  return [
+    layer('district', [{ code: d.district.code, geometry: d.outline }]),
+    layer('subdistricts', d.subdistricts),
+    layer('communities', d.communities),
+    layer('workstationAreas', d.workstationAreas),
+    layer('policeGrid', d.policeGrid),
+    layer('unitGrid', d.unitGrid),
+  ];
+}
+
+/** Deterministic random points inside the first layer (the district outline), by rejection from its box. */
+export function randomPointsInside(n: number, outline: BenchLayer, seed = 20261129): Float64Array {
+  const inside = whichPolygon(outline.collection);
+  const out = new Float64Array(n * 2);
+  let k = 0;
+  for (let round = 0; k < n; round++) {
+    const batch = randomPoints(n, layerBBox(outline), seed + round);
+    for (let i = 0; i < n && k < n; i++) {
+      const x = batch[2 * i] as number;
+      const y = batch[2 * i + 1] as number;
+      if (inside([x, y]) === null) continue;
+      out[2 * k] = x;
+      out[2 * k + 1] = y;
+      k++;
+    }
+  }
+  return out;
+}
+
+export interface FusedBenchResult {
+  layers: Array<{ name: string; cells: number; ambiguous: number; ambiguousDisagreements: number; disagreements: number }>;
+  points: number;
+  /** Points per second, every layer answered for each point. */
+  perSecond: { fusion: number; whichPolygon: number };
+  indexBytes: number;
+  buildMs: { fusion: number; whichPolygon: number };
+}
+
+/**
+ * One FusionIndex over all layers (one lookup answers every layer) against one which-polygon index per layer
+ * (one query per layer), over the same points; answers compared per layer as in benchLayer().
+ */
+export function benchFused(layers: readonly BenchLayer[], points: Float64Array, opts: { seconds?: number } = {}): FusedBenchResult {
+  const seconds = opts.seconds ?? 1;
+  const n = points.length / 2;
+  let t0 = performance.now();
+  const index = FusionIndex.build(layers.map((l) => ({ layerId: l.name, version: 1, cells: cellsOf(l) })));
+  const fusionBuild = performance.now() - t0;
+  t0 = performance.now();
+  const wps = layers.map((l) => whichPolygon(l.collection));
+  const wpBuild = performance.now() - t0;
+
+  const fusionAll = (i: number) => index.resolve(points[2 * i] as number, points[2 * i + 1] as number);
+  const wpAll = (i: number) => {
+    const p: [number, number] = [points[2 * i] as number, points[2 * i + 1] as number];
+    return wps.map((q) => q(p));
+  };
+  const perSecond = { fusion: rate(fusionAll, n, seconds), whichPolygon: rate(wpAll, n, seconds) };
+
+  const stats = layers.map((l) => ({ name: l.name, cells: l.collection.features.length, ambiguous: 0, ambiguousDisagreements: 0, disagreements: 0 }));
+  for (let i = 0; i < n; i++) {
+    const x = points[2 * i] as number;
+    const y = points[2 * i + 1] as number;
+    const ours = fusionAll(i);
+    const theirs = wpAll(i);
+    layers.forEach((l, j) => {
+      const s = stats[j]!;
+      const a = ours[j]!;
+      const mine = 'none' in a ? null : a.code;
+      const w = theirs[j];
+      const other = w ? String(w[l.codeField]) : null;
+      const matches = index.matchesInLayer(l.name, x, y);
+      if (matches.length > 1 || matches.some((m) => m.location === 'boundary')) {
+        s.ambiguous++;
+        if (mine !== other) s.ambiguousDisagreements++;
+      } else if (mine !== other) s.disagreements++;
+    });
+  }
+  return { layers: stats, points: n, perSecond, indexBytes: index.approximateBytes, buildMs: { fusion: fusionBuild, whichPolygon: wpBuild } };
+}
+
+async function runDemo(randomCount: number, seconds: number): Promise<void> {
+  const out = process.stdout;
+  const t0 = performance.now();
+  const layers = await loadDemoLayers();
+  const points = randomPointsInside(randomCount, layers[0]!);
+  out.write(`\ndemo district (generated 闵行区, all ${layers.length} layers) — ${randomCount.toLocaleString('en-US')} random points inside the district (generated in ${((performance.now() - t0) / 1000).toFixed(1)} s)\n`);
+  const r = benchFused(layers, points, { seconds });
+  const f = (v: number) => Math.round(v).toLocaleString('en-US').padStart(11);
+  const cells = r.layers.reduce((s, l) => s + l.cells, 0);
+  out.write(`  fusion index       ${f(r.perSecond.fusion)} points/s, every layer per point   (build ${r.buildMs.fusion.toFixed(0)} ms, ${cells.toLocaleString('en-US')} cells, ~${(r.indexBytes / 1024 / 1024).toFixed(2)} MiB)\n`);
+  out.write(`  which-polygon ×${layers.length}   ${f(r.perSecond.whichPolygon)} points/s   (build ${r.buildMs.whichPolygon.toFixed(0)} ms)   fusion is ×${(r.perSecond.fusion / r.perSecond.whichPolygon).toFixed(1)}\n`);
+  for (const l of r.layers) {
+    out.write(`  ${l.name.padEnd(17)} ${String(l.cells).padStart(6)} cells: ${l.disagreements} answers differ off borders; ${l.ambiguous} points on a border or overlap (which-polygon differs on ${l.ambiguousDisagreements})\n`);
+  }
 }

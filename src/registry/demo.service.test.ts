@@ -36,7 +36,7 @@ for (const dialect of DIALECTS) {
       const xinzhuangCommunities = district.communities.filter((c) => c.subdistrictCode === '310112101').length;
       expect(xinzhuangWs.length).toBe(xinzhuangCommunities); // 莘庄镇: one workstation per community
       expect(Number((await db.selectFrom('compound').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n)).toBe(district.compounds.length);
-      expect(Number((await db.selectFrom('department').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n)).toBe(9);
+      expect(Number((await db.selectFrom('department').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n)).toBe(11); // the 9 of the generator + construction and utility
       expect(Number((await db.selectFrom('category').select((eb) => eb.fn.countAll<number>().as('n')).where('local', '=', 0).executeTakeFirstOrThrow()).n)).toBe(403);
 
       const layers = await listGridLayers(deps, systemActor('t'));

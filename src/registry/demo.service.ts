@@ -15,6 +15,7 @@ import type { DepartmentKind } from './parties.js';
 import { importGridLayer, DISTRICT_LAYER } from './grid-layers.service.js';
 import { loadStandardCategories, standardDirectoryPath } from './categories.service.js';
 import { seedDemoBasics, type DemoLogin } from './demo-seed.service.js';
+import { ensureDefaultRules } from '../routing/rules.service.js';
 import { readFile } from 'node:fs/promises';
 
 export const DEMO_SEED = 20261129;
@@ -76,6 +77,9 @@ export async function loadDemoDistrict(deps: Deps, opts: { seed?: number; onProg
   progress('categories');
   await loadStandardCategories(deps, ctx, await readFile(standardDirectoryPath(deps.config.sharedDataDir), 'utf8'));
 
+  progress('routing rules');
+  await ensureDefaultRules(deps, ctx);
+
   progress('users');
   const logins = await seedDemoBasics(deps, units);
   return { skipped: false, summary: demoDistrictSummary(d), logins, seconds: { generate, store, layers: layerSecs } };
@@ -123,6 +127,18 @@ async function storeDistrict(deps: Deps, d: DemoDistrict): Promise<Record<string
       const depId = newId();
       await insertDepartment(tx, { id: depId, unit_id: u.id, kind, name: dep.nameZh, name_en: dep.nameEn, active: 1, created_at: now, updated_at: now, version: 1 });
       await insertLiaison(tx, { id: newId(), department_id: depId, name: dep.liaison.name, title: '联络员', phone: dep.liaison.phone, user_id: null, active: 1, created_at: now, updated_at: now, version: 1 });
+    }
+
+    // The facility categories of GB/T 47678.5 also default to these two (see categories.ts), which the
+    // generated district does not list.
+    for (const extra of [
+      { kind: 'construction', name: '闵行区建设和管理委员会', nameEn: 'Minhang Construction and Administration Commission', liaison: '郑联络员' },
+      { kind: 'utility', name: '闵行区公用管线运营单位联络组', nameEn: 'Minhang Utility Operators Liaison Group', liaison: '冯联络员' },
+    ] as const) {
+      const u = await unit('department', departmentCode(extra.kind), extra.name, extra.nameEn, BUREAU_CODE);
+      const depId = newId();
+      await insertDepartment(tx, { id: depId, unit_id: u.id, kind: extra.kind, name: extra.name, name_en: extra.nameEn, active: 1, created_at: now, updated_at: now, version: 1 });
+      await insertLiaison(tx, { id: newId(), department_id: depId, name: extra.liaison, title: '联络员', phone: null, user_id: null, active: 1, created_at: now, updated_at: now, version: 1 });
     }
 
     const companyIds: string[] = [];
