@@ -139,8 +139,8 @@ describe.skipIf(skipReason !== null)(
       await screenshot(page, 'not-built-zh');
 
       // A deep link loads the console from the server (index.html fallback) and lands on the same kind of page.
-      await page.goto(`${server.baseUrl}/registry`);
-      await page.locator('[data-testid="not-built-notice"][data-capability="registry"]').waitFor();
+      await page.goto(`${server.baseUrl}/linkage`);
+      await page.locator('[data-testid="not-built-notice"][data-capability="linkage"]').waitFor();
       expect(await text(page.getByTestId('header-user-name'))).not.toBe('');
 
       // The interfaces page links to the server's OpenAPI page.

@@ -3,7 +3,7 @@
 // tree, the lists (masked phones, inactive records marked), the categories, and the English switch.
 import { spawn } from 'node:child_process';
 import type { APIRequestContext, Browser, BrowserContext, Locator, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { creditCodeCheckChar } from '../src/registry/codes.js';
 import {
   browserSkipReason,
@@ -146,6 +146,12 @@ describe.skipIf(skipReason !== null)(
       await server?.stop();
     });
 
+    // What the page showed when a test failed, next to the other screenshots.
+    afterEach(async (ctx) => {
+      if (ctx.task.result?.state !== 'fail' || !page) return;
+      await screenshot(page, `registry-failed-${ctx.task.name.slice(0, 40).replace(/\W+/g, '-')}`);
+    });
+
     it('signs bureau staff in and opens the registry on its map, with no layers yet', async () => {
       await page.goto(`${server.baseUrl}/login`);
       await page.getByTestId('login-username').fill('bureaustaff');
@@ -271,19 +277,20 @@ describe.skipIf(skipReason !== null)(
       expect(await text(table)).toContain('A');
       await page.getByTestId('import-preview-map').locator('canvas').waitFor();
 
-      // Strict: the import is refused and the error is shown exactly as the server sent it.
+      // Strict: the server refuses the layer (already at the dry run) and the error is shown exactly as sent,
+      // with the findings its details carry; the import button stays off.
       await page.getByTestId('import-strict').click();
-      await page.getByTestId('import-validate').click();
-      await expect.poll(() => page.getByTestId('import-commit').isDisabled()).toBe(false);
       const [refused] = await Promise.all([
         page.waitForResponse((r) => new URL(r.url()).pathname === '/api/grid-layers/overlapTest/import'),
-        page.getByTestId('import-commit').click(),
+        page.getByTestId('import-validate').click(),
       ]);
       expect(refused.status()).toBe(400);
       const error = (await refused.json()) as { error: { code: string; message: string } };
       await page.getByTestId('import-error').waitFor();
       expect(await text(page.getByTestId('api-error-message'))).toBe(error.error.message);
       expect(await text(page.getByTestId('api-error-code'))).toBe(error.error.code);
+      expect(await text(page.getByTestId('findings-table').getByTestId('finding-kind').first())).toBe('重叠');
+      expect(await page.getByTestId('import-commit').isDisabled()).toBe(true);
       await screenshot(page, 'registry-import-refused');
       const layers = (await (await request.get(`${server.baseUrl}/api/grid-layers`)).json()) as {
         items: unknown[];
@@ -508,6 +515,206 @@ describe.skipIf(skipReason !== null)(
         .toBeGreaterThan(13);
       await screenshot(page, 'registry-map-en');
       await page.getByTestId('lang-zh-CN').click();
+    });
+
+    it('draws the district in bold, and loads a big layer only when zoomed in, for the cells in view', async () => {
+      // A district outline (121.32–121.42, 31.06–31.16) and a 64×64 unit grid of 0.0005° (about 50 m) cells: more than the console loads whole.
+      await post('/api/grid-layers/district/import?crs=wgs84&title=%E5%8C%BA%E7%95%8C', {
+        type: 'FeatureCollection',
+        features: [square('310112', '闵行区', 121.32, 31.06, 0.1)],
+      });
+      const unitCells = 64 * 64;
+      await post('/api/grid-layers/unitGrid/import?crs=wgs84&title=%E5%8D%95%E5%85%83%E7%BD%91%E6%A0%BC', {
+        type: 'FeatureCollection',
+        features: Array.from({ length: unitCells }, (_, n) => {
+          const i = Math.floor(n / 64);
+          const j = n % 64;
+          return square(
+            `U${String(i).padStart(2, '0')}${String(j).padStart(2, '0')}`,
+            '',
+            121.36 + i * 0.0005,
+            31.09 + j * 0.0005,
+            0.0005,
+          );
+        }),
+      });
+
+      await page.reload();
+      await page.getByTestId('registry-map-page').waitFor();
+      const district = page.getByTestId('layer-item-district');
+      await expect.poll(() => district.getAttribute('data-load-state'), { timeout: 20_000 }).toBe('loaded');
+      expect(await text(district)).toContain('始终显示');
+      expect(await district.locator('input[type="checkbox"]').isDisabled()).toBe(true);
+      const map = page.getByTestId('registry-map');
+      // Fitted to the district (0.1° across): a zoom of about 12–13.
+      await expect.poll(async () => Number(await map.getAttribute('data-zoom'))).toBeLessThan(13.5);
+
+      const unitGrid = page.getByTestId('layer-item-unitGrid');
+      await unitGrid.locator('input[type="checkbox"]').check();
+      await expect.poll(() => unitGrid.getAttribute('data-load-state')).toBe('zoomIn');
+      expect(await text(unitGrid)).toContain('放大到 14 级');
+      await screenshot(page, 'registry-map-district');
+
+      const bboxRequest = page.waitForRequest(
+        (r) => new URL(r.url()).pathname === '/api/grid-layers/unitGrid/geojson',
+      );
+      // Zoom in with the map's own button until the big layer's zoom is passed.
+      for (let i = 0; i < 4 && Number(await map.getAttribute('data-zoom')) < 14.2; i++) {
+        const before = Number(await map.getAttribute('data-zoom'));
+        await map.locator('.maplibregl-ctrl-zoom-in').click();
+        await expect
+          .poll(async () => Number(await map.getAttribute('data-zoom')))
+          .toBeGreaterThan(before + 0.9);
+      }
+      const bbox = new URL((await bboxRequest).url()).searchParams.get('bbox');
+      expect(bbox?.split(',').map(Number)).toHaveLength(4);
+      await expect.poll(() => unitGrid.getAttribute('data-load-state'), { timeout: 20_000 }).toBe('loaded');
+      const shown = Number(/(\d+)/.exec(await text(unitGrid.getByTestId('layer-loaded')))?.[1]);
+      expect(shown).toBeGreaterThan(0);
+      expect(shown).toBeLessThan(unitCells);
+      expect(await text(unitGrid.getByTestId('layer-loaded'))).toContain('当前视野内');
+
+      // Hover a unit cell in view, outside the 2×2 test grid: U3044 spans 121.375–121.3755, 31.112–31.1125.
+      await page.waitForTimeout(300);
+      const box = await map.boundingBox();
+      if (!box) throw new Error('map has no box');
+      const [cLng, cLat] = ((await map.getAttribute('data-center')) ?? '0,0').split(',').map(Number) as [
+        number,
+        number,
+      ];
+      const { dx, dy } = mercatorOffset(
+        121.37525,
+        31.11225,
+        [cLng, cLat],
+        Number(await map.getAttribute('data-zoom')),
+      );
+      await page.mouse.move(box.x + box.width / 2 + dx, box.y + box.height / 2 + dy);
+      await expect.poll(() => page.getByTestId('map-hover').getAttribute('data-code')).toBe('U3044');
+      await screenshot(page, 'registry-map-unit-grid');
+    }, 90_000);
+
+    it('raised no uncaught error in the page', () => {
+      expect(pageErrors).toEqual([]);
+    });
+  },
+);
+
+// The same pages over the demo district (`ONEGRID_DEMO_ON_EMPTY=full`: 14 subdistricts, communities, unit
+// and police grids, compounds, all with generated geometry), as a visitor of the demo first sees them.
+describe.skipIf(skipReason !== null)(
+  `registry pages over the demo district${skipReason ? ` (skipped: ${skipReason})` : ''}`,
+  () => {
+    let server: RunningServer;
+    let browser: Browser;
+    let context: BrowserContext;
+    let page: Page;
+    const pageErrors: string[] = [];
+
+    beforeAll(async () => {
+      await ensureWebBuilt();
+      const before = process.env.ONEGRID_E2E_DEMO;
+      process.env.ONEGRID_E2E_DEMO = 'full'; // read by startServer when it spawns the server
+      try {
+        server = await startServer({ readyTimeoutMs: 240_000 });
+      } finally {
+        if (before === undefined) delete process.env.ONEGRID_E2E_DEMO;
+        else process.env.ONEGRID_E2E_DEMO = before;
+      }
+      browser = await launchBrowser();
+      context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN' });
+      page = await context.newPage();
+      page.setDefaultTimeout(20_000);
+      page.on('pageerror', (e) => pageErrors.push(e.message));
+    }, 300_000);
+
+    afterAll(async () => {
+      await context?.close();
+      await browser?.close();
+      await server?.stop();
+    });
+
+    it('shows the generated layers under the banner, coarse to fine, and a subdistrict on hover', async () => {
+      await page.goto(`${server.baseUrl}/login?next=${encodeURIComponent('/registry/map')}`);
+      await page.getByTestId('login-username').fill('bureaustaff');
+      await page.getByTestId('login-password').fill(DEMO_PASSWORD);
+      await page.getByTestId('login-submit').click();
+      await page.getByTestId('registry-map-page').waitFor();
+
+      const layers = (
+        (await (await context.request.get(`${server.baseUrl}/api/grid-layers`)).json()) as {
+          items: Array<{ name: string; cellCount: number; generated: boolean }>;
+        }
+      ).items;
+      expect(layers.map((l) => l.name)).toEqual(
+        expect.arrayContaining(['district', 'subdistricts', 'unitGrid']),
+      );
+      const listed = await page
+        .locator('[data-testid^="layer-item-"]')
+        .evaluateAll((els) => els.map((e) => e.getAttribute('data-layer')));
+      const coarseToFine = [...layers]
+        .sort(
+          (a, b) =>
+            Number(b.name === 'district') - Number(a.name === 'district') || a.cellCount - b.cellCount,
+        )
+        .map((l) => l.name);
+      expect(listed).toEqual(coarseToFine);
+
+      expect(await text(page.getByTestId('generated-banner'))).toBe('示意几何（生成数据，非官方边界）');
+      const subdistricts = page.getByTestId('layer-item-subdistricts');
+      await expect
+        .poll(() => subdistricts.getAttribute('data-load-state'), { timeout: 30_000 })
+        .toBe('loaded');
+      expect(await text(subdistricts.getByTestId('layer-loaded'))).toBe('已显示 14 格');
+      const unitGrid = page.getByTestId('layer-item-unitGrid');
+      await unitGrid.locator('input[type="checkbox"]').check();
+      await expect.poll(() => unitGrid.getAttribute('data-load-state')).toBe('zoomIn');
+
+      // Hovering the middle of the district names the subdistrict under the mouse.
+      const codes = (
+        (await (
+          await context.request.get(`${server.baseUrl}/api/grid-layers/subdistricts/geojson`)
+        ).json()) as {
+          features: Array<{ properties: { code: string } }>;
+        }
+      ).features.map((f) => f.properties.code);
+      const map = page.getByTestId('registry-map');
+      await page.waitForTimeout(500);
+      const box = await map.boundingBox();
+      if (!box) throw new Error('map has no box');
+      let hovered: string | null = null;
+      for (const [fx, fy] of [
+        [0.5, 0.5],
+        [0.45, 0.55],
+        [0.55, 0.45],
+        [0.5, 0.6],
+      ] as const) {
+        await page.mouse.move(box.x + box.width * fx, box.y + box.height * fy, { steps: 2 });
+        await page.waitForTimeout(300);
+        if ((await page.getByTestId('map-hover').count()) > 0) {
+          hovered = await page.getByTestId('map-hover').getAttribute('data-code');
+          if (hovered && codes.includes(hovered)) break;
+        }
+      }
+      expect(codes).toContain(hovered);
+      await screenshot(page, 'registry-demo-map');
+    }, 120_000);
+
+    it('shows the 14 subdistricts in the org tree, and the demo compounds', async () => {
+      await page.getByTestId('registry-tab-org').click();
+      const tree = page.getByTestId('org-tree');
+      await tree.waitFor();
+      await expect
+        .poll(() => tree.locator('[data-testid="org-node"][data-kind="subdistrict"]').count())
+        .toBe(14);
+      expect(await text(tree)).toContain('莘庄镇');
+      await screenshot(page, 'registry-demo-org');
+
+      await page.getByTestId('registry-tab-compounds').click();
+      const list = page.getByTestId('compounds-list');
+      await expect
+        .poll(async () => Number(/\d+/.exec(await text(list.getByTestId('list-count')))?.[0] ?? 0))
+        .toBeGreaterThan(100);
+      await screenshot(page, 'registry-demo-compounds');
     });
 
     it('raised no uncaught error in the page', () => {

@@ -14,7 +14,15 @@ import { categoryRoutes } from './registry/categories.routes.js';
 import { categoryMessages } from './registry/categories.messages.js';
 import { gridLayerRoutes } from './registry/grid-layers.routes.js';
 import { gridLayerMessages } from './registry/grid-layers.messages.js';
+import { photoMessages } from './intake/photos.messages.js';
+import { photoRoutes } from './intake/photos.routes.js';
+import { reportRoutes } from './intake/reports.routes.js';
+import { reportMessages } from './intake/reports.messages.js';
+import { routingRoutes } from './routing/routing.routes.js';
+import { routingMessages } from './routing/routing.messages.js';
+import { createRoutingEngine } from './routing/routing.service.js';
 import { migrations } from './migrations/index.js';
+import { open311Routes } from './open311/open311.routes.js';
 import { ensureSecret, projectRoot, type Config } from './platform/config/config.js';
 import { ensureSchema, openDatabase } from './platform/db/database.js';
 import { migrateToLatest } from './platform/db/migrate.js';
@@ -54,7 +62,7 @@ export async function buildApp(deps: Deps): Promise<HttpServer> {
   const { app, metrics } = await createHttpServer({
     logger: deps.logger,
     bodyLimit: deps.config.bodyLimit,
-    messages: { ...platformMessages, ...accessMessages, ...gridLayerMessages, ...categoryMessages, ...partiesMessages },
+    messages: { ...platformMessages, ...accessMessages, ...gridLayerMessages, ...categoryMessages, ...partiesMessages, ...routingMessages, ...photoMessages, ...reportMessages },
     secret: deps.config.secret,
     version: VERSION,
     ready: () => deps.database.ping(),
@@ -96,6 +104,12 @@ export async function buildApp(deps: Deps): Promise<HttpServer> {
   await app.register(async (scope) => partiesRoutes(scope as unknown as HttpServer, deps));
   await app.register(async (scope) => categoryRoutes(scope as unknown as HttpServer, deps));
   await app.register(async (scope) => gridLayerRoutes(scope as unknown as HttpServer, deps));
+  await app.register(async (scope) => photoRoutes(scope as unknown as HttpServer, deps));
+  // One routing engine (in-memory index and rules) per app; intake resolves through the same instance.
+  const routing = createRoutingEngine(deps);
+  await app.register(async (scope) => routingRoutes(scope as unknown as HttpServer, deps, routing));
+  await app.register(async (scope) => reportRoutes(scope as unknown as HttpServer, deps, routing));
+  await app.register(async (scope) => open311Routes(scope as unknown as HttpServer, deps, { engine: routing }), { prefix: '/open311/v2' });
 
   if (existsSync(dist)) {
     await app.register(fastifyStatic, { root: dist, prefix: '/', wildcard: false, index: ['index.html'] });

@@ -1,20 +1,64 @@
 import { App as AntApp, ConfigProvider } from 'antd';
 import enUS from 'antd/locale/en_US';
 import zhCN from 'antd/locale/zh_CN';
-import { lazy } from 'react';
-import { createBrowserRouter, RouterProvider } from 'react-router-dom';
+import { lazy, Suspense, type ReactNode } from 'react';
+import { createBrowserRouter, Navigate, RouterProvider } from 'react-router-dom';
 import { LoginPage } from './auth/login-page';
 import { SessionProvider } from './auth/session-context';
 import { CAPABILITIES } from './features/capabilities';
 import { I18nProvider, useLocale } from './i18n/i18n';
 import { ConsoleLayout } from './shell/console-layout';
 import { NotFoundPage } from './shell/not-found-page';
-import { RequireSession } from './shell/require-session';
+import { FullPageSpin, RequireSession } from './shell/require-session';
 
 const HomePage = lazy(() => import('./features/home/home-page'));
+// Phone pages: outside the console's frame, each its own chunk.
+const ResidentReportPage = lazy(() => import('./mobile/resident-report-page'));
+const TrackPage = lazy(() => import('./mobile/track-page'));
+const PatrolPage = lazy(() => import('./mobile/patrol-page'));
+
+function PhonePage({ children }: { children: ReactNode }) {
+  return <Suspense fallback={<FullPageSpin label="" />}>{children}</Suspense>;
+}
 
 const router = createBrowserRouter([
   { path: '/login', element: <LoginPage /> },
+  // Residents need no sign-in; the patrol page does (the login page comes back here afterwards).
+  { path: '/m', element: <Navigate to="/m/report" replace /> },
+  {
+    path: '/m/report',
+    element: (
+      <PhonePage>
+        <ResidentReportPage />
+      </PhonePage>
+    ),
+  },
+  {
+    path: '/m/track',
+    element: (
+      <PhonePage>
+        <TrackPage />
+      </PhonePage>
+    ),
+  },
+  {
+    path: '/m/track/:code',
+    element: (
+      <PhonePage>
+        <TrackPage />
+      </PhonePage>
+    ),
+  },
+  {
+    path: '/m/patrol',
+    element: (
+      <RequireSession>
+        <PhonePage>
+          <PatrolPage />
+        </PhonePage>
+      </RequireSession>
+    ),
+  },
   {
     path: '/',
     element: (

@@ -4,6 +4,7 @@ import { register as registerMigrate } from './migrate.js';
 import { register as registerUsers } from './users.js';
 import { register as registerAudit } from './audit.js';
 import { register as registerImport } from './import.js';
+import { register as registerImportReports } from './import-reports.js';
 import { register as registerDemo } from './demo.js';
 import { register as registerExport } from './export.js';
 import { register as registerDeadline } from './deadline.js';
@@ -17,6 +18,7 @@ export function registerCommands(program: Command): void {
   registerUsers(program);
   registerAudit(program);
   registerImport(program);
+  registerImportReports(program); // after registerImport: adds `import reports`
   registerDemo(program);
   registerExport(program);
   registerDeadline(program);

@@ -42,21 +42,25 @@ export const CAPABILITIES: readonly Capability[] = [
     id: 'registry',
     path: '/registry',
     icon: <DatabaseOutlined />,
-    status: 'notBuilt',
+    // Map, org tree, lists, categories and layer import work; editing records from the console does not yet.
+    status: 'partial',
     Page: lazy(() => import('./registry/registry-page')),
   },
   {
     id: 'intake',
     path: '/intake',
     icon: <InboxOutlined />,
-    status: 'notBuilt',
+    // Triage queue, report list and detail, and the phone pages (/m/report, /m/track, /m/patrol) work;
+    // 12345 batch import has no page yet (CLI and API only).
+    status: 'partial',
     Page: lazy(() => import('./intake/intake-page')),
   },
   {
     id: 'routing',
     path: '/routing',
     icon: <PartitionOutlined />,
-    status: 'notBuilt',
+    // Where a point belongs and who answers for a category there; editing the rules has no page yet.
+    status: 'partial',
     Page: lazy(() => import('./routing/routing-page')),
   },
   {
