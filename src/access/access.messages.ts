@@ -15,5 +15,10 @@ export const accessMessages: MessageCatalogue = {
   noPermissions: { 'zh-CN': '至少授予一项权限', en: 'Grant at least one permission' },
   permissionBeyondOwn: { 'zh-CN': '不能授予自己没有的权限：{permissions}', en: 'You cannot grant permissions you do not hold: {permissions}' },
   alreadyRevoked: { 'zh-CN': '该密钥已吊销', en: 'That key is already revoked' },
+  orgUnitHasDependents: {
+    'zh-CN': '该单位下仍有 {units} 个启用的下级单位和 {users} 名启用的用户，不能停用',
+    en: 'The unit still has {units} active units below it and {users} active users; it cannot be deactivated',
+  },
+  orgUnitEditedViaParty: { 'zh-CN': '物业公司和职能部门的单位请在其档案中修改', en: 'Edit a property company’s or department’s unit through its own record' },
   orgUnitParentKind: { 'zh-CN': '{kind} 不能设在 {parentKind} 之下', en: 'A {kind} cannot sit under a {parentKind}' },
 };

@@ -4,7 +4,7 @@ import { can, inScope, type Actor } from '../access/roles.js';
 import { conflict, forbidden, invalid, notFound } from '../platform/errors.js';
 import { newId } from '../platform/ids.js';
 import { childPath, mayBeUnder, type OrgUnit, type OrgUnitKind } from './org-units.js';
-import { findOrgUnit, findOrgUnitByCode, insertOrgUnit, listOrgUnits } from './org-units.store.js';
+import { activeDependents, findOrgUnit, findOrgUnitByCode, insertOrgUnit, listOrgUnits, updateOrgUnitRow } from './org-units.store.js';
 
 export interface NewOrgUnit {
   parentId: string | null;
@@ -64,5 +64,55 @@ export async function searchOrgUnits(
     ...f,
     ...(can(actor, 'scope:district') ? {} : { pathPrefix: actor.unitPath }),
     limit: Math.min(f.limit ?? 200, 5000),
+  });
+}
+
+export interface OrgUnitPatch {
+  name?: string;
+  nameEn?: string | null;
+  code?: string;
+  version: number;
+}
+
+/** Renames or recodes a unit under optimistic locking (a stale version answers 409 with the current unit). */
+export async function updateOrgUnit(deps: Deps, ctx: ActionContext, id: string, patch: OrgUnitPatch): Promise<OrgUnit> {
+  if (!can(ctx.actor, 'registry:write')) throw forbidden();
+  return audited(deps, ctx, async (tx, audit) => {
+    const cur = await findOrgUnit(tx, id);
+    if (!cur || !inScope(ctx.actor, cur.path)) throw notFound('orgUnit', id);
+    // a company's or department's unit follows its record (parties.service keeps them in step)
+    if (cur.kind === 'propertyCompany' || cur.kind === 'department') throw invalid('orgUnitEditedViaParty', { field: 'id', kind: cur.kind });
+    if (cur.version !== patch.version) throw conflict('versionConflict', { entity: 'orgUnit', current: cur });
+    if (patch.code !== undefined && patch.code !== cur.code && (await findOrgUnitByCode(tx, cur.kind, patch.code))) {
+      throw conflict('duplicateCode', { field: 'code', code: patch.code });
+    }
+    const next = { name: patch.name ?? cur.name, name_en: patch.nameEn === undefined ? cur.nameEn : patch.nameEn, code: patch.code ?? cur.code };
+    if (!(await updateOrgUnitRow(tx, id, cur.version, { ...next, updated_at: deps.clock().toISOString() }))) {
+      throw conflict('versionConflict', { entity: 'orgUnit', current: await findOrgUnit(tx, id) });
+    }
+    await audit({ action: 'orgUnit.update', entity: 'orgUnit', entityId: id, before: { name: cur.name, nameEn: cur.nameEn, code: cur.code }, after: { name: next.name, nameEn: next.name_en, code: next.code } });
+    return { ...cur, name: next.name, nameEn: next.name_en, code: next.code, version: cur.version + 1 };
+  });
+}
+
+/**
+ * Deactivates or reactivates a unit (units are never deleted: cases refer to them). A unit with active
+ * units below it or active users in it cannot be deactivated: they would be left without a parent.
+ */
+export async function setOrgUnitActive(deps: Deps, ctx: ActionContext, id: string, active: boolean, version: number): Promise<OrgUnit> {
+  if (!can(ctx.actor, 'registry:write')) throw forbidden();
+  return audited(deps, ctx, async (tx, audit) => {
+    const cur = await findOrgUnit(tx, id);
+    if (!cur || !inScope(ctx.actor, cur.path)) throw notFound('orgUnit', id);
+    if (cur.version !== version) throw conflict('versionConflict', { entity: 'orgUnit', current: cur });
+    if (!active) {
+      const deps2 = await activeDependents(tx, id);
+      if (deps2.units > 0 || deps2.users > 0) throw conflict('orgUnitHasDependents', { units: deps2.units, users: deps2.users });
+    }
+    if (!(await updateOrgUnitRow(tx, id, cur.version, { active: active ? 1 : 0, updated_at: deps.clock().toISOString() }))) {
+      throw conflict('versionConflict', { entity: 'orgUnit', current: await findOrgUnit(tx, id) });
+    }
+    await audit({ action: active ? 'orgUnit.activate' : 'orgUnit.deactivate', entity: 'orgUnit', entityId: id, before: { active: cur.active }, after: { active } });
+    return { ...cur, active, version: cur.version + 1 };
   });
 }

@@ -54,3 +54,21 @@ export async function countOrgUnits(db: Q): Promise<number> {
   const r = await db.selectFrom('org_unit').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
   return Number(r.n);
 }
+
+/** Optimistic update: applies only when the row still has `version`; answers whether it did. */
+export async function updateOrgUnitRow(
+  db: Q,
+  id: string,
+  version: number,
+  patch: Partial<Pick<OrgUnitTable, 'name' | 'name_en' | 'code' | 'active' | 'updated_at'>>,
+): Promise<boolean> {
+  const r = await db.updateTable('org_unit').set({ ...patch, version: version + 1 }).where('id', '=', id).where('version', '=', version).executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
+/** Active units directly below a unit, and active users in it: what a deactivation would orphan. */
+export async function activeDependents(db: Q, id: string): Promise<{ units: number; users: number }> {
+  const units = await db.selectFrom('org_unit').select((eb) => eb.fn.countAll<number>().as('n')).where('parent_id', '=', id).where('active', '=', 1).executeTakeFirstOrThrow();
+  const users = await db.selectFrom('app_user').select((eb) => eb.fn.countAll<number>().as('n')).where('unit_id', '=', id).where('active', '=', 1).executeTakeFirstOrThrow();
+  return { units: Number(units.n), users: Number(users.n) };
+}

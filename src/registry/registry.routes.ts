@@ -3,7 +3,7 @@ import type { Deps } from '../deps.js';
 import type { HttpServer } from '../platform/http/server.js';
 import { authenticate } from '../access/auth.http.js';
 import { ORG_UNIT_KINDS } from './org-units.js';
-import { createOrgUnit, getOrgUnit, searchOrgUnits } from './org-units.service.js';
+import { createOrgUnit, getOrgUnit, searchOrgUnits, setOrgUnitActive, updateOrgUnit } from './org-units.service.js';
 
 const orgUnitView = z.object({
   id: z.string(),
@@ -67,6 +67,44 @@ export async function registryRoutes(app: HttpServer, deps: Deps): Promise<void>
     async (req, reply) => {
       const { actor } = await authenticate(deps, req);
       return reply.status(201).send(await createOrgUnit(deps, { actor, requestId: req.id }, req.body));
+    },
+  );
+
+  app.patch(
+    '/api/org-units/:id',
+    {
+      schema: {
+        tags: ['registry'],
+        summary: 'Rename or recode an org unit (optimistic version)',
+        params: z.strictObject({ id: z.string().max(100) }),
+        body: z.strictObject({
+          name: z.string().min(1).max(200).optional(),
+          nameEn: z.string().max(200).nullable().optional(),
+          code: z.string().min(1).max(40).optional(),
+          version: z.number().int().min(1),
+        }),
+        response: { 200: orgUnitView },
+      },
+    },
+    async (req) => {
+      const { actor } = await authenticate(deps, req);
+      return updateOrgUnit(deps, { actor, requestId: req.id }, req.params.id, req.body);
+    },
+  );
+  app.post(
+    '/api/org-units/:id/active',
+    {
+      schema: {
+        tags: ['registry'],
+        summary: 'Deactivate or reactivate an org unit (never deleted)',
+        params: z.strictObject({ id: z.string().max(100) }),
+        body: z.strictObject({ active: z.boolean(), version: z.number().int().min(1) }),
+        response: { 200: orgUnitView },
+      },
+    },
+    async (req) => {
+      const { actor } = await authenticate(deps, req);
+      return setOrgUnitActive(deps, { actor, requestId: req.id }, req.params.id, req.body.active, req.body.version);
     },
   );
 }
