@@ -1,6 +1,6 @@
 // The lists of the basic database: users, compounds, property companies, departments (with their
 // liaisons) and merchants. Each has a search box and filters; inactive records are shown greyed with 停用.
-import { Card, Input, Select, Space, Switch, Table, Tag, Typography } from 'antd';
+import { Button, Card, Input, Select, Space, Switch, Table, Tag, Typography } from 'antd';
 import type { TableColumnsType, TableProps } from 'antd';
 import { useState, type HTMLAttributes, type ReactNode } from 'react';
 import { ROLES } from '../../api/session';
@@ -19,6 +19,19 @@ import {
   type UserRow,
 } from './registry-api';
 import { formatLngLat, labelOf, localName } from './registry-format';
+import { CsvButtons } from './registry-csv';
+import {
+  ActiveToggle,
+  RecordDrawer,
+  useCompanySpec,
+  useCompoundSpec,
+  useDepartmentSpec,
+  useLiaisonSpec,
+  useMerchantSpec,
+  type FormSpec,
+} from './registry-forms';
+import type { PartyKind, WritablePath } from './registry-write';
+import { NewUserDrawer, UserActions } from './user-forms';
 import { ActiveFilterSwitch, ActiveTag, ApiErrorAlert, SubdistrictSelect } from './registry-widgets';
 import { useDebounced, useRemote, type Remote } from './use-remote';
 
@@ -32,9 +45,11 @@ function ListFrame<T extends { id: string; active: boolean }>({
   remote,
   columns,
   expandable,
+  toolbar,
 }: {
   testId: string;
   filters: ReactNode;
+  toolbar?: ReactNode;
   remote: Remote<T[]>;
   columns: TableColumnsType<T>;
   expandable?: TableProps<T>['expandable'];
@@ -42,6 +57,11 @@ function ListFrame<T extends { id: string; active: boolean }>({
   const t = useT();
   return (
     <Card size="small" data-testid={testId}>
+      {toolbar ? (
+        <Space wrap size={8} className="og-list-toolbar" data-testid="list-toolbar">
+          {toolbar}
+        </Space>
+      ) : null}
       <Space wrap size={[12, 8]} className="og-list-filters">
         {filters}
         {remote.data ? (
@@ -89,6 +109,73 @@ function SearchBox({
   );
 }
 
+/** Which record the drawer edits: none (closed), a new one, or a row. */
+function useEditor<R>() {
+  const [state, setState] = useState<{ open: boolean; record: R | null }>({ open: false, record: null });
+  return {
+    ...state,
+    create: () => setState({ open: true, record: null }),
+    edit: (record: R) => setState({ open: true, record }),
+    close: () => setState((s) => ({ ...s, open: false })),
+  };
+}
+
+/** 新建 and, for the lists that have files, 导出 CSV / 导入 CSV. */
+function Toolbar({ onNew, kind, reload }: { onNew: () => void; kind?: PartyKind; reload: () => void }) {
+  const t = useT();
+  return (
+    <>
+      <Button type="primary" onClick={onNew} data-testid="list-new">
+        {t('registry.edit.new')}
+      </Button>
+      {kind ? <CsvButtons kind={kind} onImported={reload} /> : null}
+    </>
+  );
+}
+
+/** The last column of a writable list: 编辑, then 停用 or 启用. */
+function actionsColumn<R extends { id: string; active: boolean; version: number }>(
+  t: ReturnType<typeof useT>,
+  path: WritablePath,
+  nameOf: (r: R) => string,
+  edit: (r: R) => void,
+  reload: () => void,
+): TableColumnsType<R>[number] {
+  return {
+    title: t('registry.edit.actions'),
+    key: 'actions',
+    fixed: 'right',
+    render: (_, r) => (
+      <Space size={0}>
+        <Button size="small" type="link" onClick={() => edit(r)} data-testid="row-edit">
+          {t('registry.edit.edit')}
+        </Button>
+        <ActiveToggle path={path} record={r} name={nameOf(r)} onDone={reload} />
+      </Space>
+    ),
+  };
+}
+
+function EditorDrawer<R extends { id: string; version: number }>({
+  spec,
+  editor,
+  reload,
+}: {
+  spec: FormSpec<R>;
+  editor: ReturnType<typeof useEditor<R>>;
+  reload: () => void;
+}) {
+  return (
+    <RecordDrawer<R>
+      spec={spec}
+      record={editor.record}
+      open={editor.open}
+      onClose={editor.close}
+      onSaved={reload}
+    />
+  );
+}
+
 // ---------------------------------------------------------------------------------------------------------
 
 /** 人员与账号: users in the caller's scope, phones masked by the server. */
@@ -102,6 +189,7 @@ export function UsersList() {
     (api, signal) => fetchUsers(api, { q: query, role, includeInactive }, signal),
     [query, role, includeInactive],
   );
+  const [creating, setCreating] = useState(false);
   const columns: TableColumnsType<UserRow> = [
     {
       title: t('registry.users.displayName'),
@@ -144,36 +232,46 @@ export function UsersList() {
       dataIndex: 'active',
       render: (v: boolean) => <ActiveTag active={v} />,
     },
+    {
+      title: t('registry.edit.actions'),
+      key: 'actions',
+      fixed: 'right',
+      render: (_, u) => <UserActions user={u} onDone={remote.reload} />,
+    },
   ];
   return (
-    <ListFrame
-      testId="users-list"
-      remote={remote}
-      columns={columns}
-      filters={
-        <>
-          <SearchBox value={q} onChange={setQ} placeholder={t('registry.users.searchPlaceholder')} />
-          <Select
-            allowClear
-            style={{ minWidth: 160 }}
-            placeholder={t('registry.users.role')}
-            value={role}
-            onChange={(v: string | undefined) => setRole(v)}
-            options={ROLES.map((r) => ({ value: r, label: labelOf(t, 'roles', r) }))}
-            data-testid="role-filter"
-          />
-          <Space size={6}>
-            <Switch
-              size="small"
-              checked={includeInactive}
-              onChange={setIncludeInactive}
-              data-testid="include-inactive"
+    <>
+      <NewUserDrawer open={creating} onClose={() => setCreating(false)} onSaved={remote.reload} />
+      <ListFrame
+        testId="users-list"
+        remote={remote}
+        columns={columns}
+        toolbar={<Toolbar onNew={() => setCreating(true)} reload={remote.reload} />}
+        filters={
+          <>
+            <SearchBox value={q} onChange={setQ} placeholder={t('registry.users.searchPlaceholder')} />
+            <Select
+              allowClear
+              style={{ minWidth: 160 }}
+              placeholder={t('registry.users.role')}
+              value={role}
+              onChange={(v: string | undefined) => setRole(v)}
+              options={ROLES.map((r) => ({ value: r, label: labelOf(t, 'roles', r) }))}
+              data-testid="role-filter"
             />
-            {t('registry.users.includeInactive')}
-          </Space>
-        </>
-      }
-    />
+            <Space size={6}>
+              <Switch
+                size="small"
+                checked={includeInactive}
+                onChange={setIncludeInactive}
+                data-testid="include-inactive"
+              />
+              {t('registry.users.includeInactive')}
+            </Space>
+          </>
+        }
+      />
+    </>
   );
 }
 
@@ -201,6 +299,8 @@ export function CompoundsList() {
       ),
     [f.query, f.active, f.subdistrictId],
   );
+  const spec = useCompoundSpec();
+  const editor = useEditor<Compound>();
   const columns: TableColumnsType<Compound> = [
     {
       title: t('registry.common.code'),
@@ -230,20 +330,29 @@ export function CompoundsList() {
       dataIndex: 'active',
       render: (v: boolean) => <ActiveTag active={v} />,
     },
+    actionsColumn<Compound>(t, 'compounds', (r) => r.name, editor.edit, remote.reload),
   ];
   return (
-    <ListFrame
-      testId="compounds-list"
-      remote={remote}
-      columns={columns}
-      filters={
-        <>
-          <SearchBox value={f.q} onChange={f.setQ} placeholder={t('registry.compounds.searchPlaceholder')} />
-          <SubdistrictSelect value={f.subdistrictId} onChange={f.setSubdistrictId} />
-          <ActiveFilterSwitch value={f.active} onChange={f.setActive} />
-        </>
-      }
-    />
+    <>
+      <EditorDrawer<Compound> spec={spec} editor={editor} reload={remote.reload} />
+      <ListFrame
+        testId="compounds-list"
+        remote={remote}
+        columns={columns}
+        toolbar={<Toolbar onNew={editor.create} kind="compounds" reload={remote.reload} />}
+        filters={
+          <>
+            <SearchBox
+              value={f.q}
+              onChange={f.setQ}
+              placeholder={t('registry.compounds.searchPlaceholder')}
+            />
+            <SubdistrictSelect value={f.subdistrictId} onChange={f.setSubdistrictId} />
+            <ActiveFilterSwitch value={f.active} onChange={f.setActive} />
+          </>
+        }
+      />
+    </>
   );
 }
 
@@ -261,6 +370,8 @@ export function PropertyCompaniesList() {
       ),
     [f.query, f.active, f.subdistrictId],
   );
+  const spec = useCompanySpec();
+  const editor = useEditor<PropertyCompany>();
   const columns: TableColumnsType<PropertyCompany> = [
     {
       title: t('registry.common.name'),
@@ -285,20 +396,29 @@ export function PropertyCompaniesList() {
       dataIndex: 'active',
       render: (v: boolean) => <ActiveTag active={v} />,
     },
+    actionsColumn<PropertyCompany>(t, 'property-companies', (r) => r.name, editor.edit, remote.reload),
   ];
   return (
-    <ListFrame
-      testId="property-companies-list"
-      remote={remote}
-      columns={columns}
-      filters={
-        <>
-          <SearchBox value={f.q} onChange={f.setQ} placeholder={t('registry.companies.searchPlaceholder')} />
-          <SubdistrictSelect value={f.subdistrictId} onChange={f.setSubdistrictId} />
-          <ActiveFilterSwitch value={f.active} onChange={f.setActive} />
-        </>
-      }
-    />
+    <>
+      <EditorDrawer<PropertyCompany> spec={spec} editor={editor} reload={remote.reload} />
+      <ListFrame
+        testId="property-companies-list"
+        remote={remote}
+        columns={columns}
+        toolbar={<Toolbar onNew={editor.create} kind="property-companies" reload={remote.reload} />}
+        filters={
+          <>
+            <SearchBox
+              value={f.q}
+              onChange={f.setQ}
+              placeholder={t('registry.companies.searchPlaceholder')}
+            />
+            <SubdistrictSelect value={f.subdistrictId} onChange={f.setSubdistrictId} />
+            <ActiveFilterSwitch value={f.active} onChange={f.setActive} />
+          </>
+        }
+      />
+    </>
   );
 }
 
@@ -312,6 +432,8 @@ export function DepartmentsList() {
     (api, signal) => fetchParties(api, 'departments', { q: f.query, active: f.active, kind }, signal),
     [f.query, f.active, kind],
   );
+  const spec = useDepartmentSpec();
+  const editor = useEditor<Department>();
   const columns: TableColumnsType<Department> = [
     {
       title: t('registry.common.code'),
@@ -333,42 +455,49 @@ export function DepartmentsList() {
       dataIndex: 'active',
       render: (v: boolean) => <ActiveTag active={v} />,
     },
+    actionsColumn<Department>(t, 'departments', (r) => localName(r, locale), editor.edit, remote.reload),
   ];
   return (
-    <ListFrame
-      testId="departments-list"
-      remote={remote}
-      columns={columns}
-      expandable={{ expandedRowRender: (d) => <LiaisonsTable departmentId={d.id} /> }}
-      filters={
-        <>
-          <SearchBox
-            value={f.q}
-            onChange={f.setQ}
-            placeholder={t('registry.departments.searchPlaceholder')}
-          />
-          <Select
-            allowClear
-            style={{ minWidth: 160 }}
-            placeholder={t('registry.departments.kind')}
-            value={kind}
-            onChange={(v: string | undefined) => setKind(v)}
-            options={DEPARTMENT_KINDS.map((k) => ({
-              value: k,
-              label: labelOf(t, 'registry.departmentKinds', k),
-            }))}
-            data-testid="department-kind-filter"
-          />
-          <ActiveFilterSwitch value={f.active} onChange={f.setActive} />
-        </>
-      }
-    />
+    <>
+      <EditorDrawer<Department> spec={spec} editor={editor} reload={remote.reload} />
+      <ListFrame
+        testId="departments-list"
+        remote={remote}
+        columns={columns}
+        toolbar={<Toolbar onNew={editor.create} kind="departments" reload={remote.reload} />}
+        expandable={{ expandedRowRender: (d) => <LiaisonsTable departmentId={d.id} /> }}
+        filters={
+          <>
+            <SearchBox
+              value={f.q}
+              onChange={f.setQ}
+              placeholder={t('registry.departments.searchPlaceholder')}
+            />
+            <Select
+              allowClear
+              style={{ minWidth: 160 }}
+              placeholder={t('registry.departments.kind')}
+              value={kind}
+              onChange={(v: string | undefined) => setKind(v)}
+              options={DEPARTMENT_KINDS.map((k) => ({
+                value: k,
+                label: labelOf(t, 'registry.departmentKinds', k),
+              }))}
+              data-testid="department-kind-filter"
+            />
+            <ActiveFilterSwitch value={f.active} onChange={f.setActive} />
+          </>
+        }
+      />
+    </>
   );
 }
 
 function LiaisonsTable({ departmentId }: { departmentId: string }) {
   const t = useT();
   const remote = useRemote((api, signal) => fetchLiaisons(api, departmentId, signal), [departmentId]);
+  const spec = useLiaisonSpec(departmentId);
+  const editor = useEditor<Liaison>();
   const columns: TableColumnsType<Liaison> = [
     { title: t('registry.departments.liaison'), dataIndex: 'name' },
     { title: t('registry.departments.liaisonTitle'), dataIndex: 'title', render: dash },
@@ -383,20 +512,27 @@ function LiaisonsTable({ departmentId }: { departmentId: string }) {
       dataIndex: 'active',
       render: (v: boolean) => <ActiveTag active={v} />,
     },
+    actionsColumn<Liaison>(t, 'liaisons', (r) => r.name, editor.edit, remote.reload),
   ];
   if (remote.error) return <ApiErrorAlert error={remote.error} />;
   return (
-    <Table<Liaison>
-      size="small"
-      rowKey="id"
-      loading={remote.loading}
-      dataSource={remote.data ?? []}
-      columns={columns}
-      rowClassName={rowClass}
-      pagination={false}
-      locale={{ emptyText: t('registry.departments.noLiaisons') }}
-      data-testid="liaisons-table"
-    />
+    <div data-testid="liaisons">
+      <EditorDrawer<Liaison> spec={spec} editor={editor} reload={remote.reload} />
+      <Button size="small" onClick={editor.create} data-testid="liaison-new" style={{ marginBottom: 8 }}>
+        {t('registry.edit.newLiaison')}
+      </Button>
+      <Table<Liaison>
+        size="small"
+        rowKey="id"
+        loading={remote.loading}
+        dataSource={remote.data ?? []}
+        columns={columns}
+        rowClassName={rowClass}
+        pagination={false}
+        locale={{ emptyText: t('registry.departments.noLiaisons') }}
+        data-testid="liaisons-table"
+      />
+    </div>
   );
 }
 
@@ -414,6 +550,8 @@ export function MerchantsList() {
       ),
     [f.query, f.active, f.subdistrictId],
   );
+  const spec = useMerchantSpec();
+  const editor = useEditor<Merchant>();
   const columns: TableColumnsType<Merchant> = [
     {
       title: t('registry.common.name'),
@@ -433,19 +571,28 @@ export function MerchantsList() {
       dataIndex: 'active',
       render: (v: boolean) => <ActiveTag active={v} />,
     },
+    actionsColumn<Merchant>(t, 'merchants', (r) => r.name, editor.edit, remote.reload),
   ];
   return (
-    <ListFrame
-      testId="merchants-list"
-      remote={remote}
-      columns={columns}
-      filters={
-        <>
-          <SearchBox value={f.q} onChange={f.setQ} placeholder={t('registry.merchants.searchPlaceholder')} />
-          <SubdistrictSelect value={f.subdistrictId} onChange={f.setSubdistrictId} />
-          <ActiveFilterSwitch value={f.active} onChange={f.setActive} />
-        </>
-      }
-    />
+    <>
+      <EditorDrawer<Merchant> spec={spec} editor={editor} reload={remote.reload} />
+      <ListFrame
+        testId="merchants-list"
+        remote={remote}
+        columns={columns}
+        toolbar={<Toolbar onNew={editor.create} kind="merchants" reload={remote.reload} />}
+        filters={
+          <>
+            <SearchBox
+              value={f.q}
+              onChange={f.setQ}
+              placeholder={t('registry.merchants.searchPlaceholder')}
+            />
+            <SubdistrictSelect value={f.subdistrictId} onChange={f.setSubdistrictId} />
+            <ActiveFilterSwitch value={f.active} onChange={f.setActive} />
+          </>
+        }
+      />
+    </>
   );
 }
