@@ -3,7 +3,6 @@
  * default responsibility rules, actors of the roles that report and dispatch, and points whose answers are
  * known from the generated district itself.
  */
-import { join } from 'node:path';
 import booleanPointInPolygon from '@turf/boolean-point-in-polygon';
 import {
   ROLE_PERMISSIONS,
@@ -13,14 +12,14 @@ import {
   type Permission,
   type Role,
 } from '../access/roles.js';
-import { projectRoot } from '../platform/config/config.js';
-import { generateDemoDistrict, loadMinhangSources, type DemoDistrict } from '../registry/demo/index.js';
-import { DEMO_SEED, loadDemoDistrict } from '../registry/demo.service.js';
+import { type DemoDistrict } from '../registry/demo/index.js';
+import { loadDemoDistrict } from '../registry/demo.service.js';
 import { searchOrgUnits } from '../registry/org-units.service.js';
 import { interiorPoint } from '../registry/geo/interior.js';
 import { districtOutline } from '../registry/grid-layers.service.js';
 import type { Deps } from '../deps.js';
 import { ensureDefaultRules } from '../routing/rules.service.js';
+import { testDemoDistrict } from '../testing/demo-district.js';
 
 export const XINZHUANG = '310112101';
 export const MEILONG = '310112102';
@@ -30,9 +29,7 @@ export const ENFORCEMENT = 'event:06001';
 export const COMMUNITY = 'event:06005';
 
 export const generateDistrict = async (): Promise<DemoDistrict> =>
-  generateDemoDistrict(await loadMinhangSources(join(projectRoot(), '..', 'shared', 'data')), {
-    seed: DEMO_SEED,
-  });
+  await testDemoDistrict();
 
 export interface Place {
   lng: number;

@@ -1,16 +1,14 @@
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import type { LightMyRequestResponse } from 'fastify';
 import { buildApp } from '../app.js';
 import { createApiKey } from '../access/users.service.js';
 import { systemActor } from '../access/roles.js';
-import { projectRoot } from '../platform/config/config.js';
 import type { HttpServer } from '../platform/http/server.js';
 import { DIALECTS } from '../platform/testing/db.js';
 import { buildTestDeps, type TestDeps } from '../testing/deps.js';
-import { generateDemoDistrict, loadMinhangSources, type DemoDistrict } from '../registry/demo/index.js';
-import { DEMO_SEED, loadDemoDistrict } from '../registry/demo.service.js';
+import { type DemoDistrict } from '../registry/demo/index.js';
+import { loadDemoDistrict } from '../registry/demo.service.js';
 import { searchCompounds } from '../registry/parties.service.js';
 import { searchOrgUnits } from '../registry/org-units.service.js';
 import { assignReport, searchReports, submitReport } from '../intake/reports.service.js';
@@ -23,6 +21,7 @@ import {
   xmlItems,
   type Open311Validators,
 } from './schemas.testing.js';
+import { testDemoDistrict } from '../testing/demo-district.js';
 
 const BASE = '/open311/v2';
 const OFFSET = /[+-]\d{2}:\d{2}$/;
@@ -33,9 +32,7 @@ let district: DemoDistrict;
 let v: Open311Validators;
 beforeAll(async () => {
   v = open311Validators();
-  district = generateDemoDistrict(await loadMinhangSources(join(projectRoot(), '..', 'shared', 'data')), {
-    seed: DEMO_SEED,
-  });
+  district = await testDemoDistrict();
 }, 180_000);
 
 /** The spec's error body in JSON: one item with the status as code and a text naming the problem. */

@@ -1,17 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../platform/testing/db.js';
 import { buildTestDeps, type TestDeps } from '../testing/deps.js';
-import { projectRoot } from '../platform/config/config.js';
-import { join } from 'node:path';
-import { generateDemoDistrict, loadMinhangSources, type DemoDistrict } from './demo/index.js';
-import { DEMO_SEED, loadDemoDistrict } from './demo.service.js';
+import { type DemoDistrict } from './demo/index.js';
+import { loadDemoDistrict } from './demo.service.js';
 import { listGridLayers, exportGridLayer } from './grid-layers.service.js';
 import { systemActor } from '../access/roles.js';
 import { verifyAuditChain } from '../access/audit.service.js';
+import { testDemoDistrict } from '../testing/demo-district.js';
 
 let district: DemoDistrict;
 beforeAll(async () => {
-  district = generateDemoDistrict(await loadMinhangSources(join(projectRoot(), '..', 'shared', 'data')), { seed: DEMO_SEED });
+  district = await testDemoDistrict();
 }, 180_000);
 
 for (const dialect of DIALECTS) {

@@ -1,23 +1,20 @@
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../platform/testing/db.js';
 import { buildTestApp, type TestApp } from '../testing/http.js';
-import { projectRoot } from '../platform/config/config.js';
 import { systemActor } from '../access/roles.js';
 import { createApiKey } from '../access/users.service.js';
-import { generateDemoDistrict, loadMinhangSources, type DemoDistrict } from '../registry/demo/index.js';
-import { DEMO_SEED, loadDemoDistrict } from '../registry/demo.service.js';
+import { type DemoDistrict } from '../registry/demo/index.js';
+import { loadDemoDistrict } from '../registry/demo.service.js';
 import { searchOrgUnits } from '../registry/org-units.service.js';
 import { interiorPoint } from '../registry/geo/interior.js';
 import { fromWgs84 } from '../registry/geo/crs.js';
 import type { Position } from '../registry/geo/types.js';
 import { ensureDefaultRules } from './rules.service.js';
+import { testDemoDistrict } from '../testing/demo-district.js';
 
 let district: DemoDistrict;
 beforeAll(async () => {
-  district = generateDemoDistrict(await loadMinhangSources(join(projectRoot(), '..', 'shared', 'data')), {
-    seed: DEMO_SEED,
-  });
+  district = await testDemoDistrict();
 }, 180_000);
 
 type Who = { cookie: string; csrf: string };

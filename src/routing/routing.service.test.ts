@@ -1,16 +1,13 @@
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import booleanPointInPolygon from '@turf/boolean-point-in-polygon';
 import { DIALECTS } from '../platform/testing/db.js';
 import { buildTestDeps, type TestDeps } from '../testing/deps.js';
-import { projectRoot } from '../platform/config/config.js';
 import { DomainError } from '../platform/errors.js';
 import { ROLE_PERMISSIONS, systemActor, type Actor } from '../access/roles.js';
 import { verifyAuditChain } from '../access/audit.service.js';
-import { generateDemoDistrict, loadMinhangSources, type DemoDistrict } from '../registry/demo/index.js';
+import { type DemoDistrict } from '../registry/demo/index.js';
 import {
   BUREAU_CODE,
-  DEMO_SEED,
   departmentCode,
   loadDemoDistrict,
   squadCode,
@@ -23,14 +20,13 @@ import type { Position } from '../registry/geo/types.js';
 import { FusionIndex } from './fusion-index.js';
 import { createRoutingEngine, type Resolution, type RoutingEngine } from './routing.service.js';
 import { createRule, ensureDefaultRules, listRules, updateRule } from './rules.service.js';
+import { testDemoDistrict } from '../testing/demo-district.js';
 
 const XINZHUANG = '310112101';
 
 let district: DemoDistrict;
 beforeAll(async () => {
-  district = generateDemoDistrict(await loadMinhangSources(join(projectRoot(), '..', 'shared', 'data')), {
-    seed: DEMO_SEED,
-  });
+  district = await testDemoDistrict();
 }, 180_000);
 
 const errorOf = async (p: Promise<unknown>) => {
