@@ -20,5 +20,6 @@ export const accessMessages: MessageCatalogue = {
     en: 'The unit still has {units} active units below it and {users} active users; it cannot be deactivated',
   },
   orgUnitEditedViaParty: { 'zh-CN': '物业公司和职能部门的单位请在其档案中修改', en: 'Edit a property company’s or department’s unit through its own record' },
+  csvRejected: { 'zh-CN': 'CSV 中有 {rows} 行有问题，未导入任何记录', en: 'The CSV has problems in {rows} rows; nothing was imported' },
   orgUnitParentKind: { 'zh-CN': '{kind} 不能设在 {parentKind} 之下', en: 'A {kind} cannot sit under a {parentKind}' },
 };

@@ -4,6 +4,9 @@ import type { HttpServer } from '../platform/http/server.js';
 import { authenticate } from '../access/auth.http.js';
 import { ORG_UNIT_KINDS } from './org-units.js';
 import { createOrgUnit, getOrgUnit, searchOrgUnits, setOrgUnitActive, updateOrgUnit } from './org-units.service.js';
+import { exportOrgUnitsCsv, exportUsersCsv, importOrgUnitsCsv, importUsersCsv } from './org-units.csv.js';
+import { decodeCsv } from './csv.js';
+import { invalid } from '../platform/errors.js';
 
 const orgUnitView = z.object({
   id: z.string(),
@@ -18,6 +21,54 @@ const orgUnitView = z.object({
 });
 
 export async function registryRoutes(app: HttpServer, deps: Deps): Promise<void> {
+  // CSV bodies for the org-unit and user imports (this plugin's scope only).
+  app.addContentTypeParser(['text/csv', 'application/csv'], { parseAs: 'buffer', bodyLimit: deps.config.uploadLimit }, (_req, body, done) => {
+    try {
+      done(null, decodeCsv(body as Buffer));
+    } catch {
+      done(invalid('csvNotUtf8', { field: 'body' }), undefined);
+    }
+  });
+  const csvImportResult = z.object({
+    rejected: z.boolean(),
+    imported: z.number(),
+    skippedLines: z.array(z.number()),
+    problems: z.array(z.object({ line: z.number(), field: z.string(), reason: z.string(), value: z.string().optional() })),
+    passwords: z.array(z.object({ username: z.string(), password: z.string() })).optional(),
+  });
+  const importQuery = z.strictObject({ skipBadRows: z.enum(['true', 'false']).optional(), lang: z.string().optional() });
+  for (const kind of ['org-units', 'users'] as const) {
+    app.get(
+      `/api/${kind}/export.csv`,
+      { schema: { tags: ['registry'], summary: `Export ${kind} as CSV (UTF-8 with BOM)` } },
+      async (req, reply) => {
+        const { actor } = await authenticate(deps, req);
+        const text = kind === 'org-units' ? await exportOrgUnitsCsv(deps, actor) : await exportUsersCsv(deps, actor);
+        return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${kind}.csv"`).send(text);
+      },
+    );
+    app.post(
+      `/api/${kind}/import`,
+      {
+        schema: {
+          tags: ['registry'],
+          summary: `Import ${kind} from CSV: every bad row by line and column; nothing imported unless skipBadRows=true`,
+          querystring: importQuery,
+          body: z.string(),
+          response: { 200: csvImportResult, 400: z.unknown() },
+        },
+      },
+      async (req, reply) => {
+        const { actor } = await authenticate(deps, req);
+        const ctx = { actor, requestId: req.id };
+        const opts = { skipBadRows: req.query.skipBadRows === 'true' };
+        const r = kind === 'org-units' ? await importOrgUnitsCsv(deps, ctx, req.body, opts) : await importUsersCsv(deps, ctx, req.body, opts);
+        if (r.rejected) throw invalid('csvRejected', { rows: new Set(r.problems.map((p) => p.line)).size, problems: r.problems });
+        return reply.status(200).send(r);
+      },
+    );
+  }
+
   app.get(
     '/api/org-units',
     {

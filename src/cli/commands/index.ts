@@ -7,6 +7,7 @@ import { register as registerImport } from './import.js';
 import { register as registerImportReports } from './import-reports.js';
 import { register as registerDemo } from './demo.js';
 import { register as registerExport } from './export.js';
+import { register as registerOrg } from './org.js';
 import { register as registerDeadline } from './deadline.js';
 import { register as registerCategories } from './categories.js';
 import { register as registerRegistry } from './registry.js';
@@ -21,6 +22,7 @@ export function registerCommands(program: Command): void {
   registerImportReports(program); // after registerImport: adds `import reports`
   registerDemo(program);
   registerExport(program);
+  registerOrg(program);
   registerDeadline(program);
   registerCategories(program);
   registerRegistry(program);

@@ -231,6 +231,11 @@ export const en: Messages = {
       children: 'Units under it',
       users: 'Users of this unit',
       noUsers: 'This unit has no users',
+      newChild: 'New unit below',
+      newUnit: 'New unit below',
+      editUnit: 'Edit unit',
+      under: 'Under: {name}',
+      editedViaParty: 'Units of property companies and departments are edited in their own lists.',
     },
     users: {
       displayName: 'Name',

@@ -230,6 +230,11 @@ export const zhCN = {
       children: '下级单位数',
       users: '本单位人员',
       noUsers: '本单位没有账号',
+      newChild: '新建下级单位',
+      newUnit: '新建下级单位',
+      editUnit: '编辑单位',
+      under: '上级单位：{name}',
+      editedViaParty: '物业公司和职能部门的单位请在「物业公司」「职能部门」列表中修改。',
     },
     users: {
       displayName: '姓名',

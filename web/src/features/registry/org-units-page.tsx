@@ -1,12 +1,38 @@
-import { Alert, Card, Descriptions, Empty, Input, List, Space, Spin, Tag, Tree, Typography } from 'antd';
+import {
+  Alert,
+  App,
+  Button,
+  Card,
+  Descriptions,
+  Empty,
+  Form,
+  Input,
+  List,
+  Popconfirm,
+  Select,
+  Space,
+  Spin,
+  Tag,
+  Tree,
+  Typography,
+} from 'antd';
 import type { TreeDataNode } from 'antd';
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { useCurrentUser, useSession } from '../../auth/session-context';
 import { useLocale, useT } from '../../i18n/i18n';
 import { describeError } from '../../shell/describe-error';
 import { ancestry, buildOrgTree, filterOrgTree, type OrgNode } from './org-tree';
 import { fetchOrgUnits, fetchUsers, type OrgUnit } from './registry-api';
 import { labelOf, localName } from './registry-format';
-import { ActiveTag } from './registry-widgets';
+import { RecordDrawer, TextField, type FormSpec, type Values } from './registry-forms';
+import { ActiveTag, ApiErrorAlert } from './registry-widgets';
+import {
+  CHILD_KINDS,
+  setOrgUnitActive,
+  staleRecord,
+  UNIT_KINDS_EDITED_VIA_PARTY,
+  updateOrgUnit,
+} from './registry-write';
 import { useDebounced, useRemote } from './use-remote';
 
 const KIND_COLOURS: Record<string, string> = {
@@ -35,10 +61,22 @@ export default function OrgUnitsPage() {
   const filtered = useMemo(() => filterOrgTree(tree, query), [tree, query]);
 
   // At first the top two levels are open (bureau › subdistricts); a search opens the way to every match.
+  // A reload after a write keeps what the user had opened.
+  const lastQuery = useRef<string | null>(null);
   useEffect(() => {
-    if (query.trim() !== '') setExpanded(filtered.expand);
-    else if (tree.length > 0) setExpanded(tree.map((n) => n.unit.id));
+    const searching = query.trim() !== '';
+    const queryChanged = lastQuery.current !== query;
+    lastQuery.current = query;
+    if (searching) setExpanded(filtered.expand);
+    else if (tree.length > 0)
+      setExpanded((open) => (open && !queryChanged ? open : tree.map((n) => n.unit.id)));
   }, [filtered, query, tree]);
+
+  /** After a write: the tree again from the server, with the given unit's branch open. */
+  const refresh = (openId?: string) => {
+    units.reload();
+    if (openId) setExpanded((open) => [...new Set([...(open ?? []), openId])]);
+  };
 
   const toData = (node: OrgNode): TreeDataNode => ({
     key: node.unit.id,
@@ -115,7 +153,7 @@ export default function OrgUnitsPage() {
         data-testid="org-details"
       >
         {selected ? (
-          <UnitDetails unit={selected} byId={byId} onSelect={setSelectedId} />
+          <UnitDetails unit={selected} byId={byId} onSelect={setSelectedId} onChanged={refresh} />
         ) : (
           <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('registry.org.selectHint')} />
         )}
@@ -137,17 +175,150 @@ function Highlight({ text, query }: { text: string; query: string }) {
   );
 }
 
+const str = (v: unknown): string | null => {
+  if (typeof v !== 'string') return null;
+  const s = v.trim();
+  return s === '' ? null : s;
+};
+
+/** New unit below `parent` (its kind among those allowed there), or edit of `unit`'s name and code. */
+function useOrgUnitSpec(parent: OrgUnit | null, kinds: readonly string[]): FormSpec<OrgUnit> {
+  const t = useT();
+  const creating = parent !== null;
+  return {
+    path: null,
+    createPath: '/api/org-units',
+    update: (api, id, body, version) => updateOrgUnit(api, id, body, version),
+    fieldNames: creating ? ['kind', 'code', 'name', 'nameEn'] : ['code', 'name', 'nameEn'],
+    titleNew: t('registry.org.newUnit'),
+    titleEdit: t('registry.org.editUnit'),
+    toValues: (r) =>
+      r
+        ? { code: r.code, name: r.name, nameEn: r.nameEn ?? undefined }
+        : { kind: kinds.length === 1 ? kinds[0] : undefined },
+    toBody: (v: Values) =>
+      creating
+        ? {
+            parentId: parent.id,
+            kind: str(v.kind),
+            code: str(v.code),
+            name: str(v.name),
+            nameEn: str(v.nameEn),
+          }
+        : { code: str(v.code), name: str(v.name), nameEn: str(v.nameEn) },
+    fields: (
+      <>
+        {creating ? (
+          <Form.Item
+            name="kind"
+            label={t('registry.org.kind')}
+            extra={t('registry.org.under', { name: parent.name })}
+            rules={[{ required: true, message: t('registry.edit.required', { field: t('registry.org.kind') }) }]}
+          >
+            <Select
+              data-testid="field-kind"
+              placeholder={t('registry.edit.choose')}
+              options={kinds.map((k) => ({ value: k, label: labelOf(t, 'unitKinds', k) }))}
+            />
+          </Form.Item>
+        ) : null}
+        <TextField name="code" label={t('registry.org.code')} required max={40} />
+        <TextField name="name" label={t('registry.org.name')} required max={200} />
+        <TextField name="nameEn" label={t('registry.org.nameEn')} max={200} />
+      </>
+    ),
+  };
+}
+
+/** 新建下级单位, 编辑, 停用 / 启用 for a user who may write the registry; the server's refusals as sent. */
+function UnitActions({ unit, onChanged }: { unit: OrgUnit; onChanged: (openId?: string) => void }) {
+  const t = useT();
+  const { locale } = useLocale();
+  const { api } = useSession();
+  const { message } = App.useApp();
+  const [drawer, setDrawer] = useState<'new' | 'edit' | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  useEffect(() => setError(null), [unit.id]);
+  const kinds = unit.active ? (CHILD_KINDS[unit.kind] ?? []) : [];
+  const viaParty = UNIT_KINDS_EDITED_VIA_PARTY.includes(unit.kind);
+  const spec = useOrgUnitSpec(drawer === 'new' ? unit : null, kinds);
+  const turnOn = !unit.active;
+  const name = localName(unit, locale);
+
+  const toggle = async () => {
+    setError(null);
+    try {
+      await setOrgUnitActive(api, unit.id, turnOn, unit.version);
+      void message.success(turnOn ? t('registry.edit.reactivated') : t('registry.edit.deactivated'));
+    } catch (e) {
+      if (staleRecord(e)) void message.warning(t('registry.edit.stale'));
+      setError(e);
+    }
+    onChanged();
+  };
+
+  return (
+    <Space orientation="vertical" style={{ width: '100%' }} data-testid="org-actions">
+      <Space wrap>
+        {kinds.length > 0 ? (
+          <Button type="primary" onClick={() => setDrawer('new')} data-testid="org-new-child">
+            {t('registry.org.newChild')}
+          </Button>
+        ) : null}
+        {viaParty ? null : (
+          <Button onClick={() => setDrawer('edit')} data-testid="org-edit">
+            {t('registry.edit.edit')}
+          </Button>
+        )}
+        {viaParty ? null : (
+          <Popconfirm
+            title={
+              turnOn
+                ? t('registry.edit.confirmReactivate', { name })
+                : t('registry.edit.confirmDeactivate', { name })
+            }
+            okText={t('registry.edit.ok')}
+            cancelText={t('registry.edit.cancel')}
+            okButtonProps={{ 'data-testid': 'confirm-ok' } as Record<string, string>}
+            onConfirm={toggle}
+          >
+            <Button danger={!turnOn} data-testid={turnOn ? 'org-reactivate' : 'org-deactivate'}>
+              {turnOn ? t('registry.edit.reactivate') : t('registry.edit.deactivate')}
+            </Button>
+          </Popconfirm>
+        )}
+      </Space>
+      {viaParty ? (
+        <Typography.Text type="secondary" data-testid="org-via-party">
+          {t('registry.org.editedViaParty')}
+        </Typography.Text>
+      ) : null}
+      {error ? <ApiErrorAlert error={error} testId="org-action-error" /> : null}
+      <RecordDrawer<OrgUnit>
+        spec={spec}
+        record={drawer === 'edit' ? unit : null}
+        open={drawer !== null}
+        onClose={() => setDrawer(null)}
+        onSaved={() => onChanged(drawer === 'new' ? unit.id : undefined)}
+      />
+    </Space>
+  );
+}
+
 function UnitDetails({
   unit,
   byId,
   onSelect,
+  onChanged,
 }: {
   unit: OrgUnit;
   byId: ReadonlyMap<string, OrgUnit>;
   onSelect: (id: string) => void;
+  onChanged: (openId?: string) => void;
 }) {
   const t = useT();
   const { locale } = useLocale();
+  const canWrite = useCurrentUser().permissions.includes('registry:write');
   const chain = ancestry(byId, unit.id);
   const children = [...byId.values()].filter((u) => u.parentId === unit.id);
   const users = useRemote(
@@ -157,6 +328,7 @@ function UnitDetails({
 
   return (
     <Space orientation="vertical" size="middle" style={{ width: '100%' }}>
+      {canWrite ? <UnitActions unit={unit} onChanged={onChanged} /> : null}
       <Descriptions
         size="small"
         column={1}

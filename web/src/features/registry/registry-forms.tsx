@@ -4,6 +4,7 @@
 import { Alert, App, Button, Drawer, Form, Input, InputNumber, Popconfirm, Select, Space } from 'antd';
 import type { FormInstance } from 'antd';
 import { useEffect, useState, type ReactNode } from 'react';
+import type { ApiClient } from '../../api/client';
 import { useSession } from '../../auth/session-context';
 import { useLocale, useT } from '../../i18n/i18n';
 import { describeError } from '../../shell/describe-error';
@@ -28,11 +29,14 @@ import {
 } from './registry-write';
 import { useRemote } from './use-remote';
 
-type Values = Record<string, unknown>;
+export type Values = Record<string, unknown>;
 
 /** How one kind of record becomes form values and a request body. */
 export interface FormSpec<R> {
-  path: WritablePath;
+  /** The registry list an edit is PATCHed to; null when `update` says where instead. */
+  path: WritablePath | null;
+  /** An edit's own request, for records outside /api/registry (the org units). */
+  update?: (api: ApiClient, id: string, body: Values, version: number) => Promise<unknown>;
   /** Where a new record is POSTed. */
   createPath: string;
   fieldNames: readonly string[];
@@ -112,13 +116,9 @@ export function RecordDrawer<R extends { id: string; version: number }>({
     try {
       const body = spec.toBody(values);
       if (baseline) {
-        await updateRecord(
-          api,
-          spec.path,
-          baseline.id,
-          changed(body, spec.toBody(spec.toValues(baseline))),
-          baseline.version,
-        );
+        const delta = changed(body, spec.toBody(spec.toValues(baseline)));
+        if (spec.update) await spec.update(api, baseline.id, delta, baseline.version);
+        else if (spec.path) await updateRecord(api, spec.path, baseline.id, delta, baseline.version);
       } else {
         await api.post(spec.createPath, withoutEmpty(body));
       }
@@ -300,7 +300,7 @@ function LocationFields() {
   );
 }
 
-function TextField({
+export function TextField({
   name,
   label,
   required,

@@ -35,6 +35,27 @@ export const setRecordActive = <T>(
 ) => api.post<T>(`/api/registry/${kind}/${encodeURIComponent(id)}/active`, { active, version });
 
 // ---------------------------------------------------------------------------------------------------------
+// Org units (src/registry/registry.routes.ts)
+// ---------------------------------------------------------------------------------------------------------
+
+/** Which kinds a new unit may have under a parent of the given kind (the console's own org tree). */
+export const CHILD_KINDS: Readonly<Record<string, readonly string[]>> = {
+  bureau: ['subdistrict'],
+  subdistrict: ['squad', 'sector', 'workstation', 'community'],
+  sector: ['workstation', 'community'],
+  workstation: ['community'],
+};
+
+/** Units of these kinds are written through their property company's or department's record. */
+export const UNIT_KINDS_EDITED_VIA_PARTY: readonly string[] = ['propertyCompany', 'department'];
+
+export const updateOrgUnit = <T>(api: ApiClient, id: string, body: Record<string, unknown>, version: number) =>
+  api.patch<T>(`/api/org-units/${encodeURIComponent(id)}`, { ...body, version });
+
+export const setOrgUnitActive = <T>(api: ApiClient, id: string, active: boolean, version: number) =>
+  api.post<T>(`/api/org-units/${encodeURIComponent(id)}/active`, { active, version });
+
+// ---------------------------------------------------------------------------------------------------------
 // Users
 // ---------------------------------------------------------------------------------------------------------
 
