@@ -34,7 +34,8 @@ export interface UserView {
 export const maskPhone = (p: string | null): string | null =>
   p === null ? null : p.length >= 7 ? `${p.slice(0, 3)}****${p.slice(-4)}` : '****';
 
-const USERNAME = /^[a-z][a-z0-9_.-]{2,39}$/;
+/** A login name: a lower-case letter, then 2-39 lower-case letters, digits or _ . - */
+export const USERNAME = /^[a-z][a-z0-9_.-]{2,39}$/;
 
 export interface NewUser {
   username: string;

@@ -8,6 +8,7 @@ import type { Deps } from '../deps.js';
 import { audited, type ActionContext } from '../access/audit.service.js';
 import { findUserByUsername, insertUser, listUsersInScope } from '../access/access.store.js';
 import { hashPassword } from '../access/passwords.js';
+import { USERNAME, maskPhone } from '../access/users.service.js';
 import { can, inScope, isRole, type Actor } from '../access/roles.js';
 import { forbidden } from '../platform/errors.js';
 import { newId } from '../platform/ids.js';
@@ -111,14 +112,12 @@ export async function importOrgUnitsCsv(deps: Deps, ctx: ActionContext, text: st
 export async function exportUsersCsv(deps: Pick<Deps, 'database'>, actor: Actor): Promise<string> {
   if (!can(actor, 'users:manage')) throw forbidden();
   const rows = await listUsersInScope(deps.database.db, { ...(can(actor, 'scope:district') ? {} : { pathPrefix: actor.unitPath }), includeInactive: true, limit: 1_000_000 });
-  const mask = (p: string | null) => (p === null ? '' : p.length >= 7 ? `${p.slice(0, 3)}****${p.slice(-4)}` : '****');
   return writeCsv(
-    [[...USER_COLUMNS], ...rows.map((u) => [u.username, u.display_name, u.role, u.unit_kind, u.unit_code, mask(u.phone), u.active === 1 ? 'true' : 'false'].map(guardFormula))],
+    [[...USER_COLUMNS], ...rows.map((u) => [u.username, u.display_name, u.role, u.unit_kind, u.unit_code, maskPhone(u.phone) ?? '', u.active === 1 ? 'true' : 'false'].map(guardFormula))],
     { bom: true },
   );
 }
 
-const USERNAME = /^[a-z][a-z0-9_.-]{2,39}$/;
 
 /** Creates users from a file; each gets a one-time password, returned once, which they must change. */
 export async function importUsersCsv(deps: Deps, ctx: ActionContext, text: string, opts: { skipBadRows: boolean }): Promise<CsvImportResult> {
