@@ -6,6 +6,7 @@ import {
   findApiKeyWithUnit,
   findSessionWithUser,
   findUserByUsername,
+  findUserWithUnit,
   insertSession,
 } from './access.store.js';
 import { hashPassword, verifyPassword } from './passwords.js';
@@ -61,12 +62,7 @@ export async function login(
 }
 
 async function sessionActorOf(deps: Deps, userId: string): Promise<Actor> {
-  const row = await deps.database.db
-    .selectFrom('app_user as u')
-    .innerJoin('org_unit as o', 'o.id', 'u.unit_id')
-    .select(['u.id', 'u.display_name', 'u.role', 'u.unit_id', 'o.path', 'o.kind'])
-    .where('u.id', '=', userId)
-    .executeTakeFirstOrThrow();
+  const row = await findUserWithUnit(deps.database.db, userId);
   const role = isRole(row.role) ? row.role : 'resident';
   return { kind: 'user', id: row.id, name: row.display_name, role, unitId: row.unit_id, unitPath: scopePathOf(row.kind, row.path), permissions: new Set(ROLE_PERMISSIONS[role]) };
 }

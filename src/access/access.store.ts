@@ -138,3 +138,17 @@ export const findApiKeyWithUnit = (db: Q, prefix: string) =>
     .select(['k.id', 'k.name', 'k.key_hash', 'k.permissions', 'k.revoked_at', 'k.unit_id', 'o.path as unit_path'])
     .where('k.prefix', '=', prefix)
     .executeTakeFirst();
+
+/** A user with its unit's kind and path: what an actor is built from. */
+export const findUserWithUnit = (db: Q, userId: string) =>
+  db
+    .selectFrom('app_user as u')
+    .innerJoin('org_unit as o', 'o.id', 'u.unit_id')
+    .select(['u.id', 'u.display_name', 'u.role', 'u.unit_id', 'o.path', 'o.kind'])
+    .where('u.id', '=', userId)
+    .executeTakeFirstOrThrow();
+
+export async function countExpiredSessions(db: Q, nowIso: string): Promise<number> {
+  const r = await db.selectFrom('user_session').select((eb) => eb.fn.countAll<number>().as('n')).where('expires_at', '<', nowIso).executeTakeFirstOrThrow();
+  return Number(r.n);
+}

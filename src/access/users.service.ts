@@ -6,6 +6,7 @@ import { audited, type ActionContext } from './audit.service.js';
 import {
   deleteSessionsOfUser,
   findApiKeyById,
+  findApiKeyByPrefix,
   findUserById,
   findUserByUsername,
   insertApiKey,
@@ -183,7 +184,7 @@ export async function createApiKey(
 export async function revokeApiKeyById(deps: Deps, ctx: ActionContext, idOrPrefix: string): Promise<void> {
   if (!can(ctx.actor, 'apikeys:manage')) throw forbidden();
   await audited(deps, ctx, async (tx, audit) => {
-    const key = (await findApiKeyById(tx, idOrPrefix)) ?? (await tx.selectFrom('api_key').selectAll().where('prefix', '=', idOrPrefix).executeTakeFirst());
+    const key = (await findApiKeyById(tx, idOrPrefix)) ?? (await findApiKeyByPrefix(tx, idOrPrefix));
     const unit = key && (await findOrgUnit(tx, key.unit_id));
     if (!key || !unit || !inScope(ctx.actor, unit.path)) throw notFound('apiKey', idOrPrefix);
     if (!(await revokeApiKey(tx, key.id, deps.clock().toISOString()))) throw conflict('alreadyRevoked', { entity: 'apiKey' });
