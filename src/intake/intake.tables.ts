@@ -1,3 +1,4 @@
+import type { Generated } from 'kysely';
 /** Row shapes of intake, routing and the minimal case table. */
 export interface CaseFileTable {
   id: string;
@@ -14,6 +15,20 @@ export interface CaseFileTable {
   created_at: string;
   updated_at: string;
   version: number;
+  // Added by 202611291900_create_cases (the case loop); see src/cases/cases.tables.ts.
+  channel: string | null;
+  parent_category_key: string | null;
+  area_grade: string | null;
+  under_way: Generated<number>;
+  handling_unit_id: string | null;
+  handling_unit_path: string | null;
+  step_started_at: string | null;
+  due_at: string | null;
+  reporter_due_at: string | null;
+  overdue_since: string | null;
+  escalation_level: Generated<number>;
+  /** JSON CaseState; null only for rows written before the loop existed. */
+  state: string | null;
 }
 
 export interface ReportTable {

@@ -2,7 +2,7 @@
  * Every query of reports, their minimal cases and idempotency records. Maps rows to the domain objects of
  * reports.ts; the service never sees a row type.
  */
-import type { Kysely, Transaction } from 'kysely';
+import type { Insertable, Kysely, Transaction } from 'kysely';
 import type { DB } from '../schema.js';
 import type { CaseFileTable, IdempotencyRecordTable, ReportTable } from './intake.tables.js';
 import type { Box, CaseCandidate, Channel, Cursor } from './reports.js';
@@ -78,7 +78,7 @@ export function isUniqueViolation(e: unknown): boolean {
 // Writes
 // ---------------------------------------------------------------------------------------------------------
 
-export async function insertCase(db: Q, row: CaseFileTable): Promise<void> {
+export async function insertCase(db: Q, row: Insertable<CaseFileTable>): Promise<void> {
   await db.insertInto('case_file').values(row).execute();
 }
 
