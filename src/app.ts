@@ -21,6 +21,7 @@ import { reportMessages } from './intake/reports.messages.js';
 import { routingRoutes } from './routing/routing.routes.js';
 import { routingMessages } from './routing/routing.messages.js';
 import { createRoutingEngine } from './routing/routing.service.js';
+import { createCaseRulesSource } from './cases/rules-source.js';
 import { migrations } from './migrations/index.js';
 import { open311Routes } from './open311/open311.routes.js';
 import { ensureSecret, projectRoot, type Config } from './platform/config/config.js';
@@ -62,7 +63,21 @@ export async function buildApp(deps: Deps): Promise<HttpServer> {
   const { app, metrics } = await createHttpServer({
     logger: deps.logger,
     bodyLimit: deps.config.bodyLimit,
-    messages: { ...platformMessages, ...accessMessages, ...gridLayerMessages, ...categoryMessages, ...partiesMessages, ...routingMessages, ...photoMessages, ...reportMessages },
+    messages: {
+      ...platformMessages,
+      ...accessMessages,
+      ...gridLayerMessages,
+      ...categoryMessages,
+      ...partiesMessages,
+      ...routingMessages,
+      ...photoMessages,
+      ...reportMessages,
+      // [cases messages]
+      // [case rules messages]
+      // [alerts messages]
+      // [dual report messages]
+      // [matching messages]
+    },
     secret: deps.config.secret,
     version: VERSION,
     ready: () => deps.database.ping(),
@@ -110,6 +125,14 @@ export async function buildApp(deps: Deps): Promise<HttpServer> {
   await app.register(async (scope) => routingRoutes(scope as unknown as HttpServer, deps, routing));
   await app.register(async (scope) => reportRoutes(scope as unknown as HttpServer, deps, routing));
   await app.register(async (scope) => open311Routes(scope as unknown as HttpServer, deps, { engine: routing }), { prefix: '/open311/v2' });
+  // One rules source (time limits + working-day calendar) per app, shared by every case service.
+  const caseRules = createCaseRulesSource(deps);
+  // [cases routes]
+  // [case rules routes: time limits, calendar, ratings, followers]
+  // [alerts routes]
+  // [dual report + patrol routes]
+  // [matching routes]
+  void caseRules;
 
   if (existsSync(dist)) {
     await app.register(fastifyStatic, { root: dist, prefix: '/', wildcard: false, index: ['index.html'] });
