@@ -33,7 +33,7 @@ export async function audited<T>(
   work: (tx: Transaction<DB>, audit: Audit) => Promise<T>,
 ): Promise<T> {
   const { database } = deps;
-  return database.db.transaction().execute(async (tx) => {
+  return database.writeTransaction(async (tx) => {
     let entries = 0;
     const audit: Audit = async (input) => {
       entries += 1;

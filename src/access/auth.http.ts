@@ -39,9 +39,13 @@ export async function authenticate(deps: Deps, req: FastifyRequest): Promise<Aut
   return { actor: s.actor, session: { id: s.sessionId, csrfToken: s.csrfToken, user: s.user } };
 }
 
+/** Whether the request carries credentials (an API key or a session cookie), valid or not. */
+export const hasCredentials = (req: FastifyRequest): boolean =>
+  apiKeyOf(req) !== undefined || Boolean(req.cookies[SESSION_COOKIE]);
+
 /** Like authenticate, but answers undefined for an anonymous caller (public pages). */
 export async function authenticateOptional(deps: Deps, req: FastifyRequest): Promise<Authenticated | undefined> {
-  if (!apiKeyOf(req) && !req.cookies[SESSION_COOKIE]) return undefined;
+  if (!hasCredentials(req)) return undefined;
   return authenticate(deps, req);
 }
 

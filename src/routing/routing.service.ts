@@ -71,6 +71,8 @@ export interface UnitView {
   kind: string;
   name: string;
   nameEn: string | null;
+  /** The unit's path in the org tree (scope checks). */
+  path: string;
 }
 
 export interface RoutingEngineOptions {
@@ -301,7 +303,7 @@ export function createRoutingEngine(deps: Deps, opts: RoutingEngineOptions = {})
       const out: Record<string, UnitView> = {};
       for (const id of ids) {
         const u = current?.world.units.get(id);
-        if (u) out[id] = { code: u.code, kind: u.kind, name: u.name, nameEn: u.nameEn };
+        if (u) out[id] = { code: u.code, kind: u.kind, name: u.name, nameEn: u.nameEn, path: u.path };
       }
       return out;
     },

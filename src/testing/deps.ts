@@ -23,7 +23,14 @@ export async function buildTestDeps(dialect: Dialect, opts: { seed?: boolean; no
   const base = loadConfig({ ONEGRID_SECRET: 'x'.repeat(40), ONEGRID_LOG_LEVEL: 'silent' });
   // Files (photo blobs …) go to a temp data directory of the test's own, removed with the database.
   const dataDir = mkdtempSync(join(tmpdir(), 'onegrid-data-'));
-  const config = { ...base, dataDir, database: t.config, argon2: { memoryCost: 1024, timeCost: 1 } };
+  // Many tests post hundreds of anonymous reports from one address; the limit has its own test.
+  const config = {
+    ...base,
+    dataDir,
+    database: t.config,
+    argon2: { memoryCost: 1024, timeCost: 1 },
+    anonymousReportRateLimit: 1_000_000,
+  };
   const deps: TestDeps = {
     database: t.database,
     config,

@@ -20,9 +20,14 @@ export const cookieOf = (res: LightMyRequestResponse): string => {
 };
 
 /** The whole application on a fresh database of one dialect, for app.inject() tests. */
-export async function buildTestApp(dialect: Dialect, opts: { loginRateLimit?: number } = {}): Promise<TestApp> {
+export async function buildTestApp(
+  dialect: Dialect,
+  opts: { loginRateLimit?: number; anonymousReportRateLimit?: number } = {},
+): Promise<TestApp> {
   const deps = await buildTestDeps(dialect);
   if (opts.loginRateLimit) deps.config = { ...deps.config, loginRateLimit: opts.loginRateLimit };
+  if (opts.anonymousReportRateLimit)
+    deps.config = { ...deps.config, anonymousReportRateLimit: opts.anonymousReportRateLimit };
   const app = await buildApp(deps);
   await app.ready();
   return {

@@ -48,6 +48,7 @@ const envSchema = z.object({
   ONEGRID_UPLOAD_LIMIT: int(1024, 512 * 1024 * 1024).default(10 * 1024 * 1024),
   ONEGRID_SESSION_HOURS: int(1, 24 * 90).default(12),
   ONEGRID_LOGIN_RATE_LIMIT: int(1, 100_000).default(10),
+  ONEGRID_ANONYMOUS_REPORT_RATE_LIMIT: int(1, 10_000_000).default(60),
   ONEGRID_SECURE_COOKIES: bool.default(false),
   ONEGRID_DEMO_ON_EMPTY: z
     .enum(['full', 'users', 'none', 'true', 'false'])
@@ -55,6 +56,10 @@ const envSchema = z.object({
     .transform((v) => (v === 'true' ? 'full' : v === 'false' ? 'none' : v)),
   ONEGRID_JOBS: bool.default(true),
   ONEGRID_JOB_POLL_MS: int(10, 600_000).default(1000),
+  ONEGRID_ALERT_SWEEP_MS: int(1000, 3_600_000).default(60_000),
+  ONEGRID_ALERT_WARN_PERCENT: int(1, 100).default(25),
+  ONEGRID_ALERT_LEADER_HOURS: int(1, 24 * 30).default(24),
+  ONEGRID_ALERT_BUREAU_HOURS: int(1, 24 * 30).default(48),
   ONEGRID_ARGON2_MEMORY_KIB: int(1024, 1024 * 1024).default(19456),
   ONEGRID_ARGON2_ITERATIONS: int(1, 20).default(2),
 });
@@ -75,10 +80,14 @@ export interface Config {
   uploadLimit: number;
   sessionHours: number;
   loginRateLimit: number;
+  /** Anonymous report submissions (and photo uploads) per client address per minute. */
+  anonymousReportRateLimit: number;
   secureCookies: boolean;
   /** What to load into an empty database: the whole demo district, only demo users, or nothing. */
   demoOnEmpty: 'full' | 'users' | 'none';
   jobs: { enabled: boolean; pollMs: number };
+  /** Case deadline alerts (src/cases/alerts.ts): sweep interval, warning lead as a share of the period, escalation limits. */
+  alerts: { sweepMs: number; warnPercent: number; leaderHours: number; bureauHours: number };
   argon2: { memoryCost: number; timeCost: number };
 }
 
@@ -119,9 +128,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     uploadLimit: e.ONEGRID_UPLOAD_LIMIT,
     sessionHours: e.ONEGRID_SESSION_HOURS,
     loginRateLimit: e.ONEGRID_LOGIN_RATE_LIMIT,
+    anonymousReportRateLimit: e.ONEGRID_ANONYMOUS_REPORT_RATE_LIMIT,
     secureCookies: e.ONEGRID_SECURE_COOKIES,
     demoOnEmpty: e.ONEGRID_DEMO_ON_EMPTY,
     jobs: { enabled: e.ONEGRID_JOBS, pollMs: e.ONEGRID_JOB_POLL_MS },
+    alerts: {
+      sweepMs: e.ONEGRID_ALERT_SWEEP_MS,
+      warnPercent: e.ONEGRID_ALERT_WARN_PERCENT,
+      leaderHours: e.ONEGRID_ALERT_LEADER_HOURS,
+      bureauHours: e.ONEGRID_ALERT_BUREAU_HOURS,
+    },
     argon2: { memoryCost: e.ONEGRID_ARGON2_MEMORY_KIB, timeCost: e.ONEGRID_ARGON2_ITERATIONS },
   };
 }
