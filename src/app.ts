@@ -18,10 +18,14 @@ import { photoMessages } from './intake/photos.messages.js';
 import { photoRoutes } from './intake/photos.routes.js';
 import { reportRoutes } from './intake/reports.routes.js';
 import { reportMessages } from './intake/reports.messages.js';
+import { matchingMessages } from './matching/matching.messages.js';
+import { matchingRoutes } from './matching/matching.routes.js';
 import { routingRoutes } from './routing/routing.routes.js';
 import { routingMessages } from './routing/routing.messages.js';
 import { createRoutingEngine } from './routing/routing.service.js';
 import { createCaseRulesSource } from './cases/rules-source.js';
+import { alertMessages } from './cases/alerts.messages.js';
+import { alertRoutes } from './cases/alerts.routes.js';
 import { migrations } from './migrations/index.js';
 import { open311Routes } from './open311/open311.routes.js';
 import { ensureSecret, projectRoot, type Config } from './platform/config/config.js';
@@ -74,9 +78,9 @@ export async function buildApp(deps: Deps): Promise<HttpServer> {
       ...reportMessages,
       // [cases messages]
       // [case rules messages]
-      // [alerts messages]
+      ...alertMessages, // [alerts messages]
       // [dual report messages]
-      // [matching messages]
+      ...matchingMessages, // [matching messages]
     },
     secret: deps.config.secret,
     version: VERSION,
@@ -129,9 +133,9 @@ export async function buildApp(deps: Deps): Promise<HttpServer> {
   const caseRules = createCaseRulesSource(deps);
   // [cases routes]
   // [case rules routes: time limits, calendar, ratings, followers]
-  // [alerts routes]
+  await app.register(async (scope) => alertRoutes(scope as unknown as HttpServer, deps)); // [alerts routes]
   // [dual report + patrol routes]
-  // [matching routes]
+  await app.register(async (scope) => matchingRoutes(scope as unknown as HttpServer, deps)); // [matching routes]
   void caseRules;
 
   if (existsSync(dist)) {

@@ -1,5 +1,7 @@
 import type { Deps } from './deps.js';
 import { purgeExpiredSessions } from './access/housekeeping.service.js';
+import { alertSettingsOf } from './cases/alerts.js';
+import { SWEEP_JOB, sweepDeadlines } from './cases/alerts.service.js';
 import { JobRunner, defaultOwner } from './platform/jobs/scheduler.js';
 import { jobDatabase } from './platform/jobs/jobs.store.js';
 
@@ -18,8 +20,13 @@ export function createJobRunner(deps: Deps): JobRunner {
       'access.purgeExpiredSessions': async () => {
         await purgeExpiredSessions(deps);
       },
+      [SWEEP_JOB]: async (_payload, job) => {
+        const r = await sweepDeadlines(deps, { settings: alertSettingsOf(deps.config.alerts), signal: job.signal });
+        if (r.batches > 0) deps.logger.info({ job: SWEEP_JOB, ...r }, 'case deadlines swept');
+      },
     },
   });
   runner.every('access.purgeExpiredSessions', 60 * 60 * 1000);
+  runner.every(SWEEP_JOB, deps.config.alerts.sweepMs);
   return runner;
 }

@@ -11,6 +11,7 @@ import { register as registerOrg } from './org.js';
 import { register as registerDeadline } from './deadline.js';
 import { register as registerCategories } from './categories.js';
 import { register as registerRegistry } from './registry.js';
+import { register as registerMatching } from './matching.js';
 
 /** Every subcommand, in the order `onegrid --help` lists them. Add one line per command file. */
 export function registerCommands(program: Command): void {
@@ -26,4 +27,5 @@ export function registerCommands(program: Command): void {
   registerDeadline(program);
   registerCategories(program);
   registerRegistry(program);
+  registerMatching(program);
 }
