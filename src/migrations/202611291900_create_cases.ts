@@ -26,8 +26,12 @@ export async function up(db: Kysely<any>): Promise<void> { // eslint-disable-lin
   // Intake wrote 'open' before the loop existed; the loop calls a live case 'active' (open = 立案).
   await db.updateTable('case_file').set({ status: 'active' }).where('status', '=', 'open').execute();
   await db.schema.createIndex('case_file_due').on('case_file').columns(['status', 'due_at']).execute();
+  // The deadline sweep's second pass: 第26条 reporter deadlines not yet met.
+  await db.schema.createIndex('case_file_reporter_due').on('case_file').columns(['status', 'reporter_due_at']).execute();
   await db.schema.createIndex('case_file_opened').on('case_file').columns(['opened_at', 'id']).execute();
   await db.schema.createIndex('case_file_step').on('case_file').columns(['step', 'opened_at']).execute();
+  // The case list's commonest page: live cases newest first (scan in order, stop at the page).
+  await db.schema.createIndex('case_file_status_opened').on('case_file').columns(['status', 'opened_at']).execute();
   // Intake's duplicate check (same category, within 50 m): equality on the category, a range on latitude.
   await db.schema.createIndex('case_file_near').on('case_file').columns(['category_key', 'lat', 'lng']).execute();
   await db.schema.createIndex('case_file_handling').on('case_file').columns(['handling_unit_id', 'status']).execute();
@@ -149,6 +153,6 @@ export async function up(db: Kysely<any>): Promise<void> { // eslint-disable-lin
 export async function down(db: Kysely<any>): Promise<void> { // eslint-disable-line @typescript-eslint/no-explicit-any -- see up()
   for (const t of ['case_alert', 'case_follower', 'case_rating', 'calendar_year', 'calendar_override', 'time_limit', 'case_enforcement', 'case_flow'])
     await db.schema.dropTable(t).execute();
-  for (const i of ['case_file_due', 'case_file_opened', 'case_file_step', 'case_file_near', 'case_file_handling']) await db.schema.dropIndex(i).execute();
+  for (const i of ['case_file_due', 'case_file_reporter_due', 'case_file_opened', 'case_file_step', 'case_file_status_opened', 'case_file_near', 'case_file_handling']) await db.schema.dropIndex(i).execute();
   for (const [name] of [...CASE_COLUMNS].reverse()) await db.schema.alterTable('case_file').dropColumn(name).execute();
 }
