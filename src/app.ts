@@ -24,6 +24,12 @@ import { routingRoutes } from './routing/routing.routes.js';
 import { routingMessages } from './routing/routing.messages.js';
 import { createRoutingEngine } from './routing/routing.service.js';
 import { createCaseRulesSource } from './cases/rules-source.js';
+import { caseRulesMessages } from './cases/case-rules.messages.js';
+import { caseRulesRoutes } from './cases/case-rules.routes.js';
+import { ratingMessages } from './cases/ratings.messages.js';
+import { ratingRoutes } from './cases/ratings.routes.js';
+import { followerMessages } from './cases/followers.messages.js';
+import { followerRoutes } from './cases/followers.routes.js';
 import { alertMessages } from './cases/alerts.messages.js';
 import { alertRoutes } from './cases/alerts.routes.js';
 import { migrations } from './migrations/index.js';
@@ -78,6 +84,9 @@ export async function buildApp(deps: Deps): Promise<HttpServer> {
       ...reportMessages,
       // [cases messages]
       // [case rules messages]
+      ...caseRulesMessages,
+      ...ratingMessages,
+      ...followerMessages,
       ...alertMessages, // [alerts messages]
       // [dual report messages]
       ...matchingMessages, // [matching messages]
@@ -133,6 +142,9 @@ export async function buildApp(deps: Deps): Promise<HttpServer> {
   const caseRules = createCaseRulesSource(deps);
   // [cases routes]
   // [case rules routes: time limits, calendar, ratings, followers]
+  await app.register(async (scope) => caseRulesRoutes(scope as unknown as HttpServer, deps, caseRules));
+  await app.register(async (scope) => ratingRoutes(scope as unknown as HttpServer, deps));
+  await app.register(async (scope) => followerRoutes(scope as unknown as HttpServer, deps));
   await app.register(async (scope) => alertRoutes(scope as unknown as HttpServer, deps)); // [alerts routes]
   // [dual report + patrol routes]
   await app.register(async (scope) => matchingRoutes(scope as unknown as HttpServer, deps)); // [matching routes]

@@ -3,9 +3,17 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { randomBytes } from 'node:crypto';
 import { Command } from 'commander';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { register } from './deadline.js';
+import { openDeps } from '../../app.js';
+import { systemActor } from '../../access/roles.js';
+import { loadConfig } from '../../platform/config/config.js';
+import { DIALECTS, dropSchema } from '../../platform/testing/db.js';
+import { testDatabaseUrl } from '../../platform/testing/environment.js';
+import { createCaseRulesSource } from '../../cases/rules-source.js';
+import { declareCalendarYear, putCalendarDay } from '../../cases/case-rules.service.js';
 
 type Run = { out: string; err: string; exitCode: number };
 
@@ -156,5 +164,59 @@ describe('onegrid deadline (through bin/onegrid.js)', () => {
     expect(result.status).toBe(0);
     // 02-05 + 15 days = 02-20, inside the Spring Festival holiday → the next working day, 02-24.
     expect(result.stdout).toBe('2026-02-24T23:59:59.999+08:00\n');
+  });
+});
+
+describe.each(DIALECTS)('onegrid deadline --db: the database’s override table [%s]', (dialect) => {
+  const saved = { ...process.env };
+  const schema = `t_cli_${process.pid}_${randomBytes(4).toString('hex')}`;
+  const args = ['--db', '--from', '2026-12-30T10:00:00+08:00', '--add', '3', '--unit', 'workday'];
+
+  beforeAll(() => {
+    // The command opens the database of the normal configuration, read from the environment.
+    process.env.ONEGRID_DATA_DIR = mkdtempSync(join(tmpdir(), 'onegrid-deadline-db-'));
+    process.env.ONEGRID_SECRET = 'x'.repeat(40);
+    process.env.ONEGRID_LOG_LEVEL = 'silent';
+    if (dialect === 'postgres') {
+      process.env.DATABASE_URL = testDatabaseUrl();
+      process.env.DATABASE_SCHEMA = schema;
+    } else {
+      delete process.env.DATABASE_URL;
+      delete process.env.DATABASE_SCHEMA;
+    }
+  });
+  afterAll(async () => {
+    process.env = saved;
+    if (dialect === 'postgres') await dropSchema(schema);
+  });
+
+  it(
+    'exits 3 for a year the table lacks, and uses the year once the bureau has declared it',
+    { timeout: 60_000 },
+    async () => {
+      const unknown = await run(...args);
+      expect(unknown.exitCode).toBe(3);
+      expect(unknown.err).toContain('2027');
+
+      const deps = await openDeps(loadConfig());
+      try {
+        const ctx = { actor: systemActor('test') };
+        const rules = createCaseRulesSource(deps);
+        await putCalendarDay(deps, rules, ctx, '2027-01-01', { kind: 'holiday', name: '元旦' });
+        await declareCalendarYear(deps, rules, ctx, 2027);
+      } finally {
+        await deps.database.close();
+      }
+      // 12-31 (Thu) 1, 01-01 holiday, weekend, 01-04 2, 01-05 3.
+      expect(await run(...args)).toEqual({ out: '2027-01-05T23:59:59.999+08:00\n', err: '', exitCode: 0 });
+      // Without --db the library alone still refuses the year.
+      expect((await run(...args.slice(1))).exitCode).toBe(3);
+    },
+  );
+
+  it('exits 2 when given both --db and --overrides', async () => {
+    const r = await run(...args, '--overrides', '/nonexistent.json');
+    expect(r.exitCode).toBe(2);
+    expect(r.err).toContain('--db');
   });
 });

@@ -1,8 +1,11 @@
 // `onegrid deadline`: compute a legal deadline on the Shanghai working-day calendar from the command line.
 // Exit codes: 0 printed, 2 bad input (the problem is named on stderr), 3 the calendar does not know a year
 // the deadline needs (refused rather than guessed; add the year to the override table).
+// With --db the calendar is the database's: chinese-days patched by the bureau's override table.
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
+import { readCalendarOverrides } from '../../cases/case-rules.service.js';
+import { withDeps } from '../context.js';
 import { type DomainError, isDomainError } from '../../platform/errors.js';
 import { type CalendarOverrides, createWorkCalendar } from '../../platform/calendar/calendar.js';
 import {
@@ -22,6 +25,7 @@ export type DeadlineCommandOptions = {
   unit?: string;
   suspend?: string[];
   overrides?: string;
+  db?: boolean;
   basis?: string;
   json?: boolean;
 };
@@ -92,9 +96,14 @@ function parseSuspension(text: string): Suspension {
   return { from: parseInstant(from, '--suspend'), to: parseInstant(to, '--suspend') };
 }
 
-/** Runs the command with the given options and I/O; returns the exit code. */
-export function runDeadline(opts: DeadlineCommandOptions, io: CommandIo): number {
+/**
+ * Runs the command with the given options and I/O; returns the exit code. `stored` is the database's
+ * override table, read by the caller for --db.
+ */
+export function runDeadline(opts: DeadlineCommandOptions, io: CommandIo, stored?: CalendarOverrides): number {
   try {
+    if (opts.db === true && opts.overrides !== undefined)
+      throw new UsageError('--db and --overrides: give one override table, not both');
     if (opts.from === undefined) throw new UsageError('--from is required (an ISO instant with Z or ±hh:mm)');
     if (opts.add === undefined) throw new UsageError('--add is required (a whole number ≥ 1)');
     if (opts.unit === undefined) throw new UsageError(`--unit is required (${DURATION_UNITS.join('|')})`);
@@ -107,7 +116,7 @@ export function runDeadline(opts: DeadlineCommandOptions, io: CommandIo): number
       throw new UsageError(`--unit: expected one of ${DURATION_UNITS.join('|')}, got '${opts.unit}'`);
     }
     const suspensions = (opts.suspend ?? []).map(parseSuspension);
-    const overrides = opts.overrides === undefined ? undefined : readOverrides(opts.overrides, io);
+    const overrides = opts.overrides === undefined ? stored : readOverrides(opts.overrides, io);
     const calendar = createWorkCalendar(overrides === undefined ? {} : { overrides });
     const deadline = computeDeadline(calendar, {
       from,
@@ -126,7 +135,8 @@ export function runDeadline(opts: DeadlineCommandOptions, io: CommandIo): number
       const year = String(e.details['year']);
       io.err(
         `onegrid deadline: the working-day calendar does not know the holidays of ${year}; ` +
-          `refusing to guess. Add ${year} to the calendar override table (or pass --overrides <file>).\n`,
+          `refusing to guess. Add ${year} to the calendar override table (PUT /api/calendar/days/…, then ` +
+          `PUT /api/calendar/years/${year}; use it with --db), or pass --overrides <file>.\n`,
       );
       return EXIT_DEADLINE_UNKNOWN;
     }
@@ -147,12 +157,16 @@ Units:
   workhour  office hours (09:00–12:00, 13:30–17:30) on working days
 Day-based deadlines end at 23:59:59.999+08:00 of their last day. All times are Asia/Shanghai.
 
+With --db the calendar is the one the server uses: chinese-days patched by the database's override
+table (the normal configuration: DATABASE_URL, or the SQLite file under ONEGRID_DATA_DIR).
+
 Exit codes: 0 printed; 2 bad input (named on stderr); 3 the calendar does not know a year the
 deadline needs (add it to the override table).
 
 Examples:
   onegrid deadline --from 2026-03-02T10:00:00+08:00 --add 5 --unit workday
   onegrid deadline --from 2026-03-02T02:00:00Z --add 90 --unit day --suspend 2026-03-10T00:00+08:00/2026-04-09T00:00+08:00
+  onegrid deadline --db --from 2026-12-30T10:00:00+08:00 --add 3 --unit workday
 `;
 
 /** Adds `onegrid deadline` to the program. */
@@ -171,16 +185,26 @@ export function register(program: Command): void {
       (value: string, previous: string[] | undefined) => [...(previous ?? []), value],
     )
     .option('--overrides <file>', 'JSON calendar override table { years, holidays, workdays }')
+    .option('--db', 'use the database’s calendar override table (the normal configuration)')
     .option('--basis <text>', 'legal basis to record with the deadline (shown with --json)')
     .option('--json', 'print the whole deadline (due, from, rule, basis, suspensions) as JSON')
     .addHelpText('after', HELP_AFTER)
-    .action((opts: DeadlineCommandOptions, command: Command) => {
+    .action(async (opts: DeadlineCommandOptions, command: Command) => {
       const output = command.configureOutput();
-      const code = runDeadline(opts, {
-        out: (text) => (output.writeOut ? output.writeOut(text) : process.stdout.write(text)),
-        err: (text) => (output.writeErr ? output.writeErr(text) : process.stderr.write(text)),
-        readFile: (path) => readFileSync(path, 'utf8'),
-      });
+      // Only a valid combination opens the database; runDeadline names the conflict otherwise.
+      const stored =
+        opts.db === true && opts.overrides === undefined
+          ? await withDeps((deps) => readCalendarOverrides(deps))
+          : undefined;
+      const code = runDeadline(
+        opts,
+        {
+          out: (text) => (output.writeOut ? output.writeOut(text) : process.stdout.write(text)),
+          err: (text) => (output.writeErr ? output.writeErr(text) : process.stderr.write(text)),
+          readFile: (path) => readFileSync(path, 'utf8'),
+        },
+        stored,
+      );
       if (code !== 0) process.exitCode = code;
     });
 }
