@@ -24,6 +24,12 @@ import { routingRoutes } from './routing/routing.routes.js';
 import { routingMessages } from './routing/routing.messages.js';
 import { createRoutingEngine } from './routing/routing.service.js';
 import { createCaseRulesSource } from './cases/rules-source.js';
+import { casesMessages } from './cases/cases.messages.js';
+import { casesRoutes } from './cases/cases.routes.js';
+import { dualReportMessages } from './dualreport/dual-report.messages.js';
+import { dualReportRoutes } from './dualreport/dual-report.routes.js';
+import { patrolMessages } from './patrols/patrols.messages.js';
+import { patrolRoutes } from './patrols/patrols.routes.js';
 import { caseRulesMessages } from './cases/case-rules.messages.js';
 import { caseRulesRoutes } from './cases/case-rules.routes.js';
 import { ratingMessages } from './cases/ratings.messages.js';
@@ -83,12 +89,15 @@ export async function buildApp(deps: Deps): Promise<HttpServer> {
       ...photoMessages,
       ...reportMessages,
       // [cases messages]
+      ...casesMessages,
       // [case rules messages]
       ...caseRulesMessages,
       ...ratingMessages,
       ...followerMessages,
       ...alertMessages, // [alerts messages]
       // [dual report messages]
+      ...dualReportMessages,
+      ...patrolMessages,
       ...matchingMessages, // [matching messages]
     },
     secret: deps.config.secret,
@@ -141,14 +150,18 @@ export async function buildApp(deps: Deps): Promise<HttpServer> {
   // One rules source (time limits + working-day calendar) per app, shared by every case service.
   const caseRules = createCaseRulesSource(deps);
   // [cases routes]
+  await app.register(async (scope) => casesRoutes(scope as unknown as HttpServer, deps, caseRules));
   // [case rules routes: time limits, calendar, ratings, followers]
   await app.register(async (scope) => caseRulesRoutes(scope as unknown as HttpServer, deps, caseRules));
   await app.register(async (scope) => ratingRoutes(scope as unknown as HttpServer, deps));
   await app.register(async (scope) => followerRoutes(scope as unknown as HttpServer, deps));
   await app.register(async (scope) => alertRoutes(scope as unknown as HttpServer, deps)); // [alerts routes]
   // [dual report + patrol routes]
+  // Deliveries' deadlines come from the same working-day calendar as the cases' (第7条's are natural hours).
+  const dualReportCalendar = (await caseRules.limits()).calendar;
+  await app.register(async (scope) => dualReportRoutes(scope as unknown as HttpServer, deps, { engine: routing, calendar: dualReportCalendar }));
+  await app.register(async (scope) => patrolRoutes(scope as unknown as HttpServer, deps));
   await app.register(async (scope) => matchingRoutes(scope as unknown as HttpServer, deps)); // [matching routes]
-  void caseRules;
 
   if (existsSync(dist)) {
     await app.register(fastifyStatic, { root: dist, prefix: '/', wildcard: false, index: ['index.html'] });

@@ -31,6 +31,11 @@ export const PERMISSIONS = [
   'cases:verify',
   'enforcement:act',
   'dualReport:create',
+  'dualReport:receive', // acknowledge a dual report's delivery, record arrival on site
+  'patrols:plan',
+  'patrols:record',
+  'duty:issue', // issue and deliver duty notices (督促履职通知)
+  'duty:reply', // a property company answers its duty notices
   'matching:read',
   'matching:write',
   'linkage:act',
@@ -69,12 +74,16 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'enforcement:act',
     'linkage:act',
     'matching:write',
+    'dualReport:receive',
+    'patrols:plan',
+    'patrols:record',
+    'duty:issue',
   ],
-  dispatcher: [...STAFF_READ, 'reports:create', 'reports:triage', 'cases:dispatch', 'matching:write'],
-  officer: ['registry:read', 'reports:create', 'reports:read', 'cases:read', 'cases:handle', 'cases:verify', 'enforcement:act'],
+  dispatcher: [...STAFF_READ, 'reports:create', 'reports:triage', 'cases:dispatch', 'matching:write', 'dualReport:receive', 'patrols:plan'],
+  officer: ['registry:read', 'reports:create', 'reports:read', 'cases:read', 'cases:handle', 'cases:verify', 'enforcement:act', 'dualReport:receive', 'patrols:record'],
   workstationStaff: ['registry:read', 'reports:create', 'reports:read', 'cases:read', 'cases:handle', 'community:act'],
-  departmentLiaison: ['registry:read', 'cases:read', 'cases:handle', 'linkage:act', 'matching:read'],
-  propertyCompany: ['dualReport:create', 'reports:read'],
+  departmentLiaison: ['registry:read', 'cases:read', 'cases:handle', 'linkage:act', 'matching:read', 'dualReport:receive'],
+  propertyCompany: ['dualReport:create', 'reports:read', 'duty:reply'],
   resident: ['reports:create'],
 };
 

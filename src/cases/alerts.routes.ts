@@ -56,11 +56,17 @@ export async function alertRoutes(app: HttpServer, deps: Deps): Promise<void> {
     async (req) => {
       const { actor } = await authenticate(deps, req);
       const { unread, lang: l, ...q } = req.query;
-      const r = await listAlerts(deps, actor, { ...q, ...(unread === undefined ? {} : { unread: unread === 'true' }) });
+      const r = await listAlerts(deps, actor, {
+        ...q,
+        ...(unread === undefined ? {} : { unread: unread === 'true' }),
+      });
       const language = pickLang(req.headers['accept-language'], l);
       return {
         unread: r.unread,
-        items: r.items.map((a) => ({ ...a, kindLabel: renderMessage(alertMessages, alertKindKey(a.kind), language, {}) })),
+        items: r.items.map((a) => ({
+          ...a,
+          kindLabel: renderMessage(alertMessages, alertKindKey(a.kind), language, {}),
+        })),
       };
     },
   );
@@ -70,7 +76,8 @@ export async function alertRoutes(app: HttpServer, deps: Deps): Promise<void> {
     {
       schema: {
         tags,
-        summary: 'Mark one alert read (idempotent: the first reading time stands); not visible to the caller: 404',
+        summary:
+          'Mark one alert read (idempotent: the first reading time stands); not visible to the caller: 404',
         params: z.strictObject({ id }),
         querystring: z.strictObject({ lang }),
         response: { 200: z.object({ id: z.string(), readAt: z.string() }) },

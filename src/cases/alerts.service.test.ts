@@ -36,14 +36,34 @@ describe.each(DIALECTS)('case deadline sweep (%s)', (dialect) => {
     return sweepDeadlines(deps, opts);
   };
   const alertsOf = (caseId: string) =>
-    db().selectFrom('case_alert').selectAll().where('case_id', '=', caseId).orderBy('created_at').orderBy('kind').execute();
+    db()
+      .selectFrom('case_alert')
+      .selectAll()
+      .where('case_id', '=', caseId)
+      .orderBy('created_at')
+      .orderBy('kind')
+      .execute();
   const marks = (caseId: string) =>
-    db().selectFrom('case_file').select(['overdue_since', 'escalation_level', 'version']).where('id', '=', caseId).executeTakeFirstOrThrow();
+    db()
+      .selectFrom('case_file')
+      .select(['overdue_since', 'escalation_level', 'version'])
+      .where('id', '=', caseId)
+      .executeTakeFirstOrThrow();
   const sweepAudits = () =>
-    db().selectFrom('audit_entry').select(['summary', 'actor_id']).where('action', '=', 'cases.sweepDeadlines').orderBy('seq').execute();
+    db()
+      .selectFrom('audit_entry')
+      .select(['summary', 'actor_id'])
+      .where('action', '=', 'cases.sweepDeadlines')
+      .orderBy('seq')
+      .execute();
 
   it('warns ahead, marks overdue on time, escalates after each limit, and never sends anything twice', async () => {
-    const id = await insertTestCase(db(), { unitId: units.workstation.id, dueAt: T, from: at(-96 * HOUR_MS), basis: '处置 1 个工作日' });
+    const id = await insertTestCase(db(), {
+      unitId: units.workstation.id,
+      dueAt: T,
+      from: at(-96 * HOUR_MS),
+      basis: '处置 1 个工作日',
+    });
     const audits0 = (await sweepAudits()).length;
 
     expect((await sweepAt(at(-24 * HOUR_MS - 1))).alerts).toEqual({});
@@ -51,8 +71,16 @@ describe.each(DIALECTS)('case deadline sweep (%s)', (dialect) => {
 
     expect((await sweepAt(at(-2 * HOUR_MS))).alerts).toEqual({ warn: 1 });
     const [warn] = await alertsOf(id);
-    expect(warn).toMatchObject({ kind: 'warn', unit_id: units.workstation.id, role: null, due_at: T.toISOString(), read_at: null });
-    expect(warn?.message).toBe(`案件 AJ-${id.slice(-8)} 处置 将于 2026-03-10 17:30 到期（依据：处置 1 个工作日）`);
+    expect(warn).toMatchObject({
+      kind: 'warn',
+      unit_id: units.workstation.id,
+      role: null,
+      due_at: T.toISOString(),
+      read_at: null,
+    });
+    expect(warn?.message).toBe(
+      `案件 AJ-${id.slice(-8)} 处置 将于 2026-03-10 17:30 到期（依据：处置 1 个工作日）`,
+    );
 
     // Again and again before the deadline: nothing new, and no write at all (no audit entry).
     const again = await sweepAt(at(-HOUR_MS));
@@ -73,21 +101,37 @@ describe.each(DIALECTS)('case deadline sweep (%s)', (dialect) => {
 
     expect(await sweepAt(at(BUREAU + 1))).toMatchObject({ alerts: { escalateBureau: 1 }, marked: 1 });
     expect(await marks(id)).toMatchObject({ overdue_since: T.toISOString(), escalation_level: 2 });
-    expect((await alertsOf(id)).find((a) => a.kind === 'escalateBureau')).toMatchObject({ unit_id: units.bureau.id, role: null });
+    expect((await alertsOf(id)).find((a) => a.kind === 'escalateBureau')).toMatchObject({
+      unit_id: units.bureau.id,
+      role: null,
+    });
 
     // Fully escalated: the sweep no longer even reads the case.
     expect(await sweepAt(at(30 * 24 * HOUR_MS))).toEqual({ scanned: 0, alerts: {}, marked: 0, batches: 0 });
-    expect((await alertsOf(id)).map((a) => a.kind).sort()).toEqual(['escalateBureau', 'escalateLeader', 'overdue', 'warn']);
+    expect((await alertsOf(id)).map((a) => a.kind).sort()).toEqual([
+      'escalateBureau',
+      'escalateLeader',
+      'overdue',
+      'warn',
+    ]);
 
     const audits = await sweepAudits();
     expect(audits).toHaveLength(audits0 + 4);
-    expect(JSON.parse(audits.at(-1)!.summary)).toEqual({ before: null, after: { alerts: { escalateBureau: 1 }, marked: [id], caseIds: [id] } });
+    expect(JSON.parse(audits.at(-1)!.summary)).toEqual({
+      before: null,
+      after: { alerts: { escalateBureau: 1 }, marked: [id], caseIds: [id] },
+    });
     expect(audits.at(-1)!.actor_id).toBe('system:cases.sweepDeadlines');
     expect((await verifyAuditChain(deps)).ok).toBe(true);
   });
 
   it('after a restart sends what fell due while the server was down, and nothing twice', async () => {
-    const id = await insertTestCase(db(), { unitId: units.squad.id, step: 'verify', dueAt: T, from: at(-8 * HOUR_MS) });
+    const id = await insertTestCase(db(), {
+      unitId: units.squad.id,
+      step: 'verify',
+      dueAt: T,
+      from: at(-8 * HOUR_MS),
+    });
     await sweepAt(at(-HOUR_MS)); // the warning went out; then the server was down for four days
     expect((await alertsOf(id)).map((a) => a.kind)).toEqual(['warn']);
 
@@ -104,7 +148,12 @@ describe.each(DIALECTS)('case deadline sweep (%s)', (dialect) => {
     const kinds = (await alertsOf(id)).map((a) => `${a.kind}@${a.unit_id}`).sort();
     // The verify step is the desk's: the squad is both the owner and the leader's unit.
     expect(kinds).toEqual(
-      [`escalateBureau@${units.bureau.id}`, `escalateLeader@${units.squad.id}`, `overdue@${units.squad.id}`, `warn@${units.squad.id}`].sort(),
+      [
+        `escalateBureau@${units.bureau.id}`,
+        `escalateLeader@${units.squad.id}`,
+        `overdue@${units.squad.id}`,
+        `warn@${units.squad.id}`,
+      ].sort(),
     );
     expect(await marks(id)).toMatchObject({ overdue_since: T.toISOString(), escalation_level: 2 });
   });
@@ -117,7 +166,13 @@ describe.each(DIALECTS)('case deadline sweep (%s)', (dialect) => {
     const next = at(LEADER + 10 * HOUR_MS);
     await db()
       .updateTable('case_file')
-      .set({ step: 'verify', due_at: next.toISOString(), overdue_since: null, escalation_level: 0, state: null })
+      .set({
+        step: 'verify',
+        due_at: next.toISOString(),
+        overdue_since: null,
+        escalation_level: 0,
+        state: null,
+      })
       .where('id', '=', id)
       .execute();
     expect((await sweepAt(at(LEADER + 2))).alerts).toEqual({ warn: 1 });
@@ -137,8 +192,17 @@ describe.each(DIALECTS)('case deadline sweep (%s)', (dialect) => {
   });
 
   it('is silent for suspended and closed cases and for deadlines far ahead', async () => {
-    await insertTestCase(db(), { unitId: units.squad.id, status: 'suspended', dueAt: at(-10 * 24 * HOUR_MS) });
-    await insertTestCase(db(), { unitId: units.squad.id, status: 'closed', step: 'evaluate', dueAt: at(-10 * 24 * HOUR_MS) });
+    await insertTestCase(db(), {
+      unitId: units.squad.id,
+      status: 'suspended',
+      dueAt: at(-10 * 24 * HOUR_MS),
+    });
+    await insertTestCase(db(), {
+      unitId: units.squad.id,
+      status: 'closed',
+      step: 'evaluate',
+      dueAt: at(-10 * 24 * HOUR_MS),
+    });
     await insertTestCase(db(), { unitId: units.squad.id, dueAt: at(S.warnLeadMaxMs + 1) });
     expect(await sweepAt(T)).toEqual({ scanned: 0, alerts: {}, marked: 0, batches: 0 });
     expect(await db().selectFrom('case_alert').selectAll().execute()).toEqual([]);
@@ -171,18 +235,27 @@ describe.each(DIALECTS)('case deadline sweep (%s)', (dialect) => {
     } finally {
       await runner.stop();
     }
-    const jobs = await db().selectFrom('job').select(['status', 'dedupe_key']).where('kind', '=', SWEEP_JOB).execute();
-    expect(jobs).toEqual([{ status: 'done', dedupe_key: expect.stringMatching(/^every:cases\.sweepDeadlines:60000:/) as unknown }]);
+    const jobs = await db()
+      .selectFrom('job')
+      .select(['status', 'dedupe_key'])
+      .where('kind', '=', SWEEP_JOB)
+      .execute();
+    expect(jobs).toEqual([
+      { status: 'done', dedupe_key: expect.stringMatching(/^every:cases\.sweepDeadlines:60000:/) as unknown },
+    ]);
     expect((await alertsOf(id)).map((a) => a.kind)).toEqual(['overdue']);
   });
 
   it('works through many cases in batches, one audit entry per batch that wrote', async () => {
     const ids: string[] = [];
-    for (let i = 0; i < 11; i++) ids.push(await insertTestCase(db(), { unitId: units.workstation.id, dueAt: at(-i * 60_000) }));
+    for (let i = 0; i < 11; i++)
+      ids.push(await insertTestCase(db(), { unitId: units.workstation.id, dueAt: at(-i * 60_000) }));
     const before = (await sweepAudits()).length;
     const r = await sweepAt(at(1), { batchSize: 4 });
     expect(r).toEqual({ scanned: 11, alerts: { overdue: 11 }, marked: 11, batches: 3 });
-    const audits = (await sweepAudits()).slice(before).map((a) => JSON.parse(a.summary) as { after: { caseIds: string[] } });
+    const audits = (await sweepAudits())
+      .slice(before)
+      .map((a) => JSON.parse(a.summary) as { after: { caseIds: string[] } });
     expect(audits.map((a) => a.after.caseIds.length)).toEqual([4, 4, 3]);
     expect(audits.flatMap((a) => a.after.caseIds).sort()).toEqual([...ids].sort());
   });
@@ -204,14 +277,28 @@ describe.each(DIALECTS.filter((d) => d === 'postgres'))('two concurrent sweeps (
     for (let i = 0; i < N; i++) {
       // A third overdue beyond the bureau limit, a third just overdue, a third due soon; all with a reporter deadline passed.
       const dueAt = [at(-i), at(BUREAU - 2 * HOUR_MS), at(BUREAU + 2 * HOUR_MS)][i % 3]!;
-      await insertTestCase(deps.database.db, { unitId: owners[i % 3]!, dueAt, reporterDueAt: at(BUREAU - i) });
+      await insertTestCase(deps.database.db, {
+        unitId: owners[i % 3]!,
+        dueAt,
+        reporterDueAt: at(BUREAU - i),
+      });
     }
     const second = openDatabase<DB>(deps.config.database);
     try {
       const other = { database: second, clock: deps.clock, logger: deps.logger };
-      const [a, b] = await Promise.all([sweepDeadlines(deps, { batchSize: 25 }), sweepDeadlines(other, { batchSize: 25 })]);
-      const sum = (k: string) => ((a.alerts as Record<string, number>)[k] ?? 0) + ((b.alerts as Record<string, number>)[k] ?? 0);
-      const expected = { overdue: 200, escalateLeader: 100, escalateBureau: 100, warn: 100, reporterOverdue: 300 };
+      const [a, b] = await Promise.all([
+        sweepDeadlines(deps, { batchSize: 25 }),
+        sweepDeadlines(other, { batchSize: 25 }),
+      ]);
+      const sum = (k: string) =>
+        ((a.alerts as Record<string, number>)[k] ?? 0) + ((b.alerts as Record<string, number>)[k] ?? 0);
+      const expected = {
+        overdue: 200,
+        escalateLeader: 100,
+        escalateBureau: 100,
+        warn: 100,
+        reporterOverdue: 300,
+      };
       for (const [k, n] of Object.entries(expected)) expect(sum(k), k).toBe(n);
       expect(a.marked + b.marked).toBe(200);
 
@@ -223,10 +310,16 @@ describe.each(DIALECTS.filter((d) => d === 'postgres'))('two concurrent sweeps (
       for (const kinds of perCase.values()) expect(new Set(kinds).size).toBe(kinds.length);
 
       // A batch the other process had done meanwhile is rolled back: every audit entry names what it wrote.
-      const audits = await deps.database.db.selectFrom('audit_entry').select('summary').where('action', '=', 'cases.sweepDeadlines').execute();
+      const audits = await deps.database.db
+        .selectFrom('audit_entry')
+        .select('summary')
+        .where('action', '=', 'cases.sweepDeadlines')
+        .execute();
       expect(audits).toHaveLength(a.batches + b.batches);
       for (const e of audits) {
-        const { after } = JSON.parse(e.summary) as { after: { alerts: Record<string, number>; marked: string[] } };
+        const { after } = JSON.parse(e.summary) as {
+          after: { alerts: Record<string, number>; marked: string[] };
+        };
         expect(Object.keys(after.alerts).length + after.marked.length).toBeGreaterThan(0);
       }
       // A third sweep from either process finds nothing left to do.

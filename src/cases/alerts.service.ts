@@ -107,7 +107,10 @@ export async function sweepDeadlines(
       result.scanned += batch.cases.length;
       // Outside any transaction: skip the cases with nothing new, so that re-reading them costs no write.
       const decided = batch.cases.map((c) => ({ c, d: decideAlerts(place(c), now, settings) }));
-      const taken = await existingAlertKeys(db, decided.flatMap(({ d }) => d.alerts.map((a) => a.dedupeKey)));
+      const taken = await existingAlertKeys(
+        db,
+        decided.flatMap(({ d }) => d.alerts.map((a) => a.dedupeKey)),
+      );
       const ids = decided
         .filter(({ c, d }) => needsMark(c, d) || d.alerts.some((a) => !taken.has(a.dedupeKey)))
         .map(({ c }) => c.id);
@@ -131,8 +134,12 @@ async function writeBatch(
     const cases = await lockCases(tx, deps.database.dialect, ids);
     const decided = cases.map((c) => ({ c, d: decideAlerts(w.place(c), w.now, w.settings) }));
     const alerts = decided.flatMap(({ d }) => d.alerts);
-    const taken = await existingAlertKeys(tx, alerts.map((a) => a.dedupeKey));
-    if (alerts.every((a) => taken.has(a.dedupeKey)) && !decided.some(({ c, d }) => needsMark(c, d))) throw new AlreadySwept();
+    const taken = await existingAlertKeys(
+      tx,
+      alerts.map((a) => a.dedupeKey),
+    );
+    if (alerts.every((a) => taken.has(a.dedupeKey)) && !decided.some(({ c, d }) => needsMark(c, d)))
+      throw new AlreadySwept();
     const inserted = await insertAlerts(
       tx,
       alerts.filter((a) => !taken.has(a.dedupeKey)).map((a) => ({ ...a, id: newId() })),
@@ -141,7 +148,12 @@ async function writeBatch(
     const marked: string[] = [];
     for (const { c, d } of decided) {
       if (!c.deadline || !needsMark(c, d)) continue;
-      const m = { id: c.id, dueAt: c.deadline.due, overdueSince: d.overdueSince, escalationLevel: d.escalationLevel };
+      const m = {
+        id: c.id,
+        dueAt: c.deadline.due,
+        overdueSince: d.overdueSince,
+        escalationLevel: d.escalationLevel,
+      };
       if (await markCase(tx, m)) marked.push(c.id);
     }
     const byKind: Partial<Record<AlertKind, number>> = {};
@@ -151,7 +163,8 @@ async function writeBatch(
       entity: 'caseAlert',
       after: { alerts: byKind, marked, caseIds: [...new Set(inserted.map((a) => a.caseId))] },
     });
-    for (const [k, n] of Object.entries(byKind) as [AlertKind, number][]) w.result.alerts[k] = (w.result.alerts[k] ?? 0) + n;
+    for (const [k, n] of Object.entries(byKind) as [AlertKind, number][])
+      w.result.alerts[k] = (w.result.alerts[k] ?? 0) + n;
     w.result.marked += marked.length;
     w.result.batches += 1;
   }).catch((e: unknown) => {
@@ -163,7 +176,11 @@ async function writeBatch(
 // The inbox
 // ---------------------------------------------------------------------------------------------------------
 
-const viewerOf = (actor: Actor): InboxViewer => ({ pathPrefix: actor.unitPath, unitId: actor.unitId, role: actor.role });
+const viewerOf = (actor: Actor): InboxViewer => ({
+  pathPrefix: actor.unitPath,
+  unitId: actor.unitId,
+  role: actor.role,
+});
 
 /** The alerts of the actor's unit and the units below it, unread first (cases:read). */
 export async function listAlerts(
@@ -196,7 +213,12 @@ export async function readAlert(
     if (!(await markAlertRead(tx, id, at))) {
       // Read by someone else in the meantime: their time stands.
       const again = await findVisibleAlert(tx, viewer, id);
-      await audit({ action: 'caseAlert.read', entity: 'caseAlert', entityId: id, after: { readAt: again?.readAt ?? at, already: true } });
+      await audit({
+        action: 'caseAlert.read',
+        entity: 'caseAlert',
+        entityId: id,
+        after: { readAt: again?.readAt ?? at, already: true },
+      });
       return { id, readAt: again?.readAt ?? at };
     }
     await audit({ action: 'caseAlert.read', entity: 'caseAlert', entityId: id, after: { readAt: at } });

@@ -51,11 +51,16 @@ interface DueRow {
 
 type StateDeadline = { due?: unknown; from?: unknown; basis?: unknown } | null | undefined;
 
-const sameInstant = (a: unknown, b: string) => typeof a === 'string' && new Date(a).getTime() === new Date(b).getTime();
+const sameInstant = (a: unknown, b: string) =>
+  typeof a === 'string' && new Date(a).getTime() === new Date(b).getTime();
 const text = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 
 /** The column is the truth; the state's deadline of the same instant adds its period start and legal basis. */
-function deadlineRef(due: string | null, fromState: StateDeadline, fallbackFrom: string | null): DeadlineRef | null {
+function deadlineRef(
+  due: string | null,
+  fromState: StateDeadline,
+  fallbackFrom: string | null,
+): DeadlineRef | null {
   if (due === null) return null;
   const match = fromState && sameInstant(fromState.due, due) ? fromState : null;
   return { due, from: text(match?.from) ?? fallbackFrom, basis: text(match?.basis) };
@@ -107,7 +112,10 @@ export async function selectDueCases(
     .orderBy('id')
     .limit(f.limit);
   if (column === 'due_at') q = q.where('escalation_level', '<', 2);
-  if (after) q = q.where((eb) => eb.or([eb(column, '>', after.at), eb.and([eb(column, '=', after.at), eb('id', '>', after.id)])]));
+  if (after)
+    q = q.where((eb) =>
+      eb.or([eb(column, '>', after.at), eb.and([eb(column, '=', after.at), eb('id', '>', after.id)])]),
+    );
   const rows = await q.execute();
   const last = rows.at(-1);
   return {
@@ -120,7 +128,11 @@ export async function selectDueCases(
  * The cases again inside the writing transaction, locked on PostgreSQL (in id order, so two sweeps never
  * deadlock): a move that commits meanwhile is seen, and none can slip in before the marks are written.
  */
-export async function lockCases(tx: Transaction<DB>, dialect: Dialect, ids: readonly string[]): Promise<DueCase[]> {
+export async function lockCases(
+  tx: Transaction<DB>,
+  dialect: Dialect,
+  ids: readonly string[],
+): Promise<DueCase[]> {
   if (ids.length === 0) return [];
   let q = tx.selectFrom('case_file').select(DUE_COLUMNS).where('id', 'in', ids).orderBy('id');
   if (dialect === 'postgres') q = q.forUpdate();
@@ -130,7 +142,11 @@ export async function lockCases(tx: Transaction<DB>, dialect: Dialect, ids: read
 /** Which of these dedupe keys are already taken. */
 export async function existingAlertKeys(db: Q, keys: readonly string[]): Promise<Set<string>> {
   if (keys.length === 0) return new Set();
-  const rows = await db.selectFrom('case_alert').select('dedupe_key').where('dedupe_key', 'in', keys).execute();
+  const rows = await db
+    .selectFrom('case_alert')
+    .select('dedupe_key')
+    .where('dedupe_key', 'in', keys)
+    .execute();
   return new Set(rows.map((r) => r.dedupe_key));
 }
 
@@ -198,8 +214,7 @@ export interface InboxViewer {
 }
 
 const visibleTo =
-  (v: InboxViewer) =>
-  (eb: ExpressionBuilder<DB & { a: DB['case_alert']; u: DB['org_unit'] }, 'a' | 'u'>) =>
+  (v: InboxViewer) => (eb: ExpressionBuilder<DB & { a: DB['case_alert']; u: DB['org_unit'] }, 'a' | 'u'>) =>
     eb.and([
       eb('u.path', 'like', `${v.pathPrefix}%`),
       eb.or([
@@ -295,13 +310,22 @@ export async function listInbox(
 }
 
 /** One alert if the viewer may see it. */
-export async function findVisibleAlert(db: Q, v: InboxViewer, id: string): Promise<{ id: string; readAt: string | null } | undefined> {
+export async function findVisibleAlert(
+  db: Q,
+  v: InboxViewer,
+  id: string,
+): Promise<{ id: string; readAt: string | null } | undefined> {
   const r = await inboxQuery(db, v).select(['a.id', 'a.read_at']).where('a.id', '=', id).executeTakeFirst();
   return r && { id: r.id, readAt: r.read_at };
 }
 
 /** Marks an unread alert read; answers whether this call did. */
 export async function markAlertRead(tx: Q, id: string, at: string): Promise<boolean> {
-  const r = await tx.updateTable('case_alert').set({ read_at: at }).where('id', '=', id).where('read_at', 'is', null).executeTakeFirst();
+  const r = await tx
+    .updateTable('case_alert')
+    .set({ read_at: at })
+    .where('id', '=', id)
+    .where('read_at', 'is', null)
+    .executeTakeFirst();
   return Number(r.numUpdatedRows) === 1;
 }

@@ -22,7 +22,11 @@ export interface TestCase {
 /** Inserts one case row; answers its id. */
 export async function insertTestCase(db: Kysely<DB>, c: TestCase): Promise<string> {
   const id = c.id ?? newId();
-  const unit = await db.selectFrom('org_unit').select('path').where('id', '=', c.unitId).executeTakeFirstOrThrow();
+  const unit = await db
+    .selectFrom('org_unit')
+    .select('path')
+    .where('id', '=', c.unitId)
+    .executeTakeFirstOrThrow();
   const at = '2026-03-01T00:00:00.000Z';
   const due = c.dueAt?.toISOString() ?? null;
   const from = c.from === undefined ? null : (c.from?.toISOString() ?? null);
@@ -55,7 +59,12 @@ export async function insertTestCase(db: Kysely<DB>, c: TestCase): Promise<strin
       state: JSON.stringify({
         deadline: due && { due, from, rule: { n: 1, unit: 'workday' }, basis: c.basis ?? '测试时限' },
         reporterDeadline: c.reporterDueAt
-          ? { due: c.reporterDueAt.toISOString(), from: null, rule: { n: 5, unit: 'workday' }, basis: '上海市城市管理行政执法条例 第26条: 5 working days' }
+          ? {
+              due: c.reporterDueAt.toISOString(),
+              from: null,
+              rule: { n: 5, unit: 'workday' },
+              basis: '上海市城市管理行政执法条例 第26条: 5 working days',
+            }
           : null,
       }),
     })
@@ -71,5 +80,10 @@ export async function demoUnits(db: Kysely<DB>) {
     if (!u) throw new Error(`no ${kind} unit in the test database`);
     return u;
   };
-  return { bureau: by('bureau'), squad: by('squad'), workstation: by('workstation'), department: by('department') };
+  return {
+    bureau: by('bureau'),
+    squad: by('squad'),
+    workstation: by('workstation'),
+    department: by('department'),
+  };
 }

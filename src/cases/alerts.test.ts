@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { HOUR_MS, MINUTE_MS } from '../platform/calendar/shanghai-time.js';
-import { DEFAULT_ALERT_SETTINGS as S, alertSettingsOf, decideAlerts, sweepHorizonMs, warnLeadMs, type AlertCase } from './alerts.js';
+import {
+  DEFAULT_ALERT_SETTINGS as S,
+  alertSettingsOf,
+  decideAlerts,
+  sweepHorizonMs,
+  warnLeadMs,
+  type AlertCase,
+} from './alerts.js';
 
 const DUE = '2026-03-10T09:30:00.000Z'; // 17:30 in Shanghai
 const due = new Date(DUE).getTime();
@@ -62,7 +69,13 @@ describe('decideAlerts: the step deadline', () => {
     for (const t of [-24 * HOUR_MS, -1, 0]) {
       const d = decideAlerts(base(), at(t), S);
       expect(d.alerts).toHaveLength(1);
-      expect(d.alerts[0]).toMatchObject({ kind: 'warn', unitId: 'u-ws', role: null, caseId: 'c1', dueAt: DUE });
+      expect(d.alerts[0]).toMatchObject({
+        kind: 'warn',
+        unitId: 'u-ws',
+        role: null,
+        caseId: 'c1',
+        dueAt: DUE,
+      });
       expect(d.overdueSince).toBeNull();
     }
   });
@@ -73,7 +86,9 @@ describe('decideAlerts: the step deadline', () => {
   });
 
   it('scales the lead with the period: a 2-hour step is warned 30 minutes ahead, not a day', () => {
-    const short = base({ deadline: { due: DUE, from: new Date(due - 2 * HOUR_MS).toISOString(), basis: null } });
+    const short = base({
+      deadline: { due: DUE, from: new Date(due - 2 * HOUR_MS).toISOString(), basis: null },
+    });
     expect(kinds(short, at(-31 * MINUTE_MS))).toEqual([]);
     expect(kinds(short, at(-30 * MINUTE_MS))).toEqual(['warn']);
     expect(decideAlerts(short, at(-MINUTE_MS), S).alerts[0]?.message).toContain('依据：未载明');
@@ -82,7 +97,9 @@ describe('decideAlerts: the step deadline', () => {
   it('marks overdue the first instant after the deadline and tells the owner', () => {
     const d = decideAlerts(base(), at(1), S);
     expect(d.alerts.map((a) => [a.kind, a.unitId])).toEqual([['overdue', 'u-ws']]);
-    expect(d.alerts[0]?.message).toBe('案件 AJ-1 处置 已于 2026-03-10 17:30 超期（依据：处置时限: 1 working day）');
+    expect(d.alerts[0]?.message).toBe(
+      '案件 AJ-1 处置 已于 2026-03-10 17:30 超期（依据：处置时限: 1 working day）',
+    );
     // The mark is the deadline it passed, not the sweep's time: a late sweep marks the same.
     expect(d.overdueSince).toBe(DUE);
     expect(decideAlerts(base(), at(5 * HOUR_MS), S).overdueSince).toBe(DUE);
@@ -104,7 +121,9 @@ describe('decideAlerts: the step deadline', () => {
       ['escalateLeader', 'u-squad', 'squadLeader'],
     ]);
     expect(leader.escalationLevel).toBe(1);
-    expect(leader.alerts[1]?.message).toBe('督办：案件 AJ-1 处置 超期已逾 1 天（期限 2026-03-10 17:30，依据：处置时限: 1 working day）');
+    expect(leader.alerts[1]?.message).toBe(
+      '督办：案件 AJ-1 处置 超期已逾 1 天（期限 2026-03-10 17:30，依据：处置时限: 1 working day）',
+    );
     expect(decideAlerts(base(), at(B), S).escalationLevel).toBe(1);
     const bureau = decideAlerts(base(), at(B + 1), S);
     expect(bureau.alerts.map((a) => [a.kind, a.unitId, a.role])).toEqual([
@@ -136,17 +155,41 @@ describe('decideAlerts: the step deadline', () => {
   it('addresses the step to its owner: handling to the unit dispatched to, every other step to the desk', () => {
     const owner = (over: Partial<AlertCase>) => decideAlerts(base(over), at(1), S).alerts[0]?.unitId;
     expect(owner({ step: 'handle' })).toBe('u-ws');
-    expect(owner({ step: 'handle', units: { handling: null, responsible: 'u-resp', squad: 'u-squad', bureau: 'u-bureau' } })).toBe('u-resp');
-    expect(owner({ step: 'handle', units: { handling: null, responsible: null, squad: null, bureau: 'u-bureau' } })).toBe('u-bureau');
-    for (const step of ['collect', 'onSiteCheck', 'open', 'dispatch', 'verify', 'close', 'evaluate'] as const) {
+    expect(
+      owner({
+        step: 'handle',
+        units: { handling: null, responsible: 'u-resp', squad: 'u-squad', bureau: 'u-bureau' },
+      }),
+    ).toBe('u-resp');
+    expect(
+      owner({
+        step: 'handle',
+        units: { handling: null, responsible: null, squad: null, bureau: 'u-bureau' },
+      }),
+    ).toBe('u-bureau');
+    for (const step of [
+      'collect',
+      'onSiteCheck',
+      'open',
+      'dispatch',
+      'verify',
+      'close',
+      'evaluate',
+    ] as const) {
       expect(owner({ step })).toBe('u-squad');
-      expect(owner({ step, units: { handling: 'u-ws', responsible: 'u-resp', squad: null, bureau: 'u-bureau' } })).toBe('u-bureau');
+      expect(
+        owner({ step, units: { handling: 'u-ws', responsible: 'u-resp', squad: null, bureau: 'u-bureau' } }),
+      ).toBe('u-bureau');
     }
   });
 
   it('is silent for a case that is not active (suspended: the clock stops), has ended, or has no deadline', () => {
     for (const status of ['suspended', 'closed', 'voided', 'rejected', 'declined']) {
-      expect(decideAlerts(base({ status }), at(10 * 24 * HOUR_MS), S)).toEqual({ alerts: [], overdueSince: null, escalationLevel: 0 });
+      expect(decideAlerts(base({ status }), at(10 * 24 * HOUR_MS), S)).toEqual({
+        alerts: [],
+        overdueSince: null,
+        escalationLevel: 0,
+      });
     }
     expect(kinds(base({ step: 'ended' }), at(1))).toEqual([]);
     expect(kinds(base({ deadline: null }), at(1))).toEqual([]);
@@ -158,9 +201,13 @@ describe('decideAlerts: the step deadline', () => {
     expect(keys(base(), -HOUR_MS)).toEqual([`warn:c1:handle:${DUE}`]);
     expect(keys(base(), -2 * HOUR_MS)).toEqual(keys(base(), -HOUR_MS));
     // The same instant written with an offset is the same deadline.
-    expect(keys(base({ deadline: { due: '2026-03-10T17:30:00+08:00', from: null, basis: null } }), -HOUR_MS)).toEqual([`warn:c1:handle:${DUE}`]);
+    expect(
+      keys(base({ deadline: { due: '2026-03-10T17:30:00+08:00', from: null, basis: null } }), -HOUR_MS),
+    ).toEqual([`warn:c1:handle:${DUE}`]);
     const later = new Date(due + 24 * HOUR_MS).toISOString();
-    expect(keys(base({ deadline: { due: later, from: null, basis: null } }), 0)).toEqual([`warn:c1:handle:${later}`]);
+    expect(keys(base({ deadline: { due: later, from: null, basis: null } }), 0)).toEqual([
+      `warn:c1:handle:${later}`,
+    ]);
     // A rework back to the same step with a new deadline, or a new step with the same instant: new keys.
     expect(keys(base({ step: 'verify' }), 1)).toEqual([`overdue:c1:verify:${DUE}`]);
     const all = keys(base(), 10 * 24 * HOUR_MS);
@@ -172,7 +219,11 @@ describe('decideAlerts: the 第26条 reporter deadline', () => {
   const R = '2026-03-16T15:59:59.999Z'; // 23:59:59.999 in Shanghai
   const r = new Date(R).getTime();
   const withReporter = (over: Partial<AlertCase> = {}) =>
-    base({ deadline: null, reporterDeadline: { due: R, from: new Date(r - 7 * 24 * HOUR_MS).toISOString(), basis: null }, ...over });
+    base({
+      deadline: null,
+      reporterDeadline: { due: R, from: new Date(r - 7 * 24 * HOUR_MS).toISOString(), basis: null },
+      ...over,
+    });
 
   it('warns the dispatching desk ahead, and again when it passed untold', () => {
     expect(decideAlerts(withReporter(), new Date(r - 24 * HOUR_MS - 1), S).alerts).toEqual([]);
@@ -185,12 +236,17 @@ describe('decideAlerts: the 第26条 reporter deadline', () => {
         unitId: 'u-squad',
         role: null,
         dueAt: R,
-        message: '案件 AJ-1 应于 2026-03-16 23:59 前将核查情况告知举报人（依据：上海市城市管理行政执法条例 第26条）',
+        message:
+          '案件 AJ-1 应于 2026-03-16 23:59 前将核查情况告知举报人（依据：上海市城市管理行政执法条例 第26条）',
       },
     ]);
     const o = decideAlerts(withReporter(), new Date(r + 1), S);
-    expect(o.alerts.map((a) => [a.kind, a.unitId, a.dedupeKey])).toEqual([['reporterOverdue', 'u-squad', `reporterOverdue:c1:${R}`]]);
-    expect(o.alerts[0]?.message).toBe('案件 AJ-1 未在 2026-03-16 23:59 前将核查情况告知举报人（依据：上海市城市管理行政执法条例 第26条）');
+    expect(o.alerts.map((a) => [a.kind, a.unitId, a.dedupeKey])).toEqual([
+      ['reporterOverdue', 'u-squad', `reporterOverdue:c1:${R}`],
+    ]);
+    expect(o.alerts[0]?.message).toBe(
+      '案件 AJ-1 未在 2026-03-16 23:59 前将核查情况告知举报人（依据：上海市城市管理行政执法条例 第26条）',
+    );
     // The reporter's deadline neither marks the case overdue nor escalates it.
     expect(o.overdueSince).toBeNull();
     expect(o.escalationLevel).toBe(0);

@@ -47,7 +47,11 @@ export const DEFAULT_ALERT_SETTINGS: AlertSettings = {
 };
 
 /** The settings from the configuration (ONEGRID_ALERT_*): the lead's share and the escalation limits. */
-export const alertSettingsOf = (c: { warnPercent: number; leaderHours: number; bureauHours: number }): AlertSettings => ({
+export const alertSettingsOf = (c: {
+  warnPercent: number;
+  leaderHours: number;
+  bureauHours: number;
+}): AlertSettings => ({
   ...DEFAULT_ALERT_SETTINGS,
   warnShare: c.warnPercent / 100,
   escalateLeaderAfterMs: c.leaderHours * HOUR_MS,
@@ -146,7 +150,11 @@ const span = (ms: number): string =>
  * a suspended one (挂账) has its clock stopped, a closed one is done. A warning whose deadline has already
  * passed is not sent (the overdue alert says more); the escalations after a long outage all come at once.
  */
-export function decideAlerts(c: AlertCase, now: Date, s: AlertSettings = DEFAULT_ALERT_SETTINGS): AlertDecision {
+export function decideAlerts(
+  c: AlertCase,
+  now: Date,
+  s: AlertSettings = DEFAULT_ALERT_SETTINGS,
+): AlertDecision {
   const alerts: AlertDraft[] = [];
   let overdueSince: string | null = null;
   let level = c.escalationLevel;
@@ -164,9 +172,18 @@ export function decideAlerts(c: AlertCase, now: Date, s: AlertSettings = DEFAULT
     const dueAt = due.toISOString();
     const basis = c.deadline.basis ?? '未载明';
     // Only handling (处置) belongs to the unit the case was dispatched to; every other step is the desk's.
-    const owner = c.step === 'handle' ? (c.units.handling ?? c.units.responsible ?? squadOrBureau) : squadOrBureau;
+    const owner =
+      c.step === 'handle' ? (c.units.handling ?? c.units.responsible ?? squadOrBureau) : squadOrBureau;
     const add = (kind: AlertKind, unitId: string, role: Role | null, message: string) =>
-      alerts.push({ dedupeKey: `${kind}:${c.id}:${c.step}:${dueAt}`, kind, caseId: c.id, unitId, role, dueAt, message });
+      alerts.push({
+        dedupeKey: `${kind}:${c.id}:${c.step}:${dueAt}`,
+        kind,
+        caseId: c.id,
+        unitId,
+        role,
+        dueAt,
+        message,
+      });
     const d = due.getTime();
     const leaderAt = d + s.escalateLeaderAfterMs;
     const bureauAt = leaderAt + s.escalateBureauAfterMs;
@@ -179,11 +196,21 @@ export function decideAlerts(c: AlertCase, now: Date, s: AlertSettings = DEFAULT
       add('overdue', owner, null, `案件 ${c.code} ${step} 已于 ${shown(due)} 超期（依据：${basis}）`);
       if (t > leaderAt) {
         level = Math.max(level, 1);
-        add('escalateLeader', leader.unitId, leader.role, `督办：案件 ${c.code} ${step} 超期已逾 ${span(s.escalateLeaderAfterMs)}（期限 ${shown(due)}，依据：${basis}）`);
+        add(
+          'escalateLeader',
+          leader.unitId,
+          leader.role,
+          `督办：案件 ${c.code} ${step} 超期已逾 ${span(s.escalateLeaderAfterMs)}（期限 ${shown(due)}，依据：${basis}）`,
+        );
       }
       if (t > bureauAt) {
         level = Math.max(level, 2);
-        add('escalateBureau', c.units.bureau, null, `局督办：案件 ${c.code} ${step} 超期已逾 ${span(s.escalateLeaderAfterMs + s.escalateBureauAfterMs)}（期限 ${shown(due)}，依据：${basis}）`);
+        add(
+          'escalateBureau',
+          c.units.bureau,
+          null,
+          `局督办：案件 ${c.code} ${step} 超期已逾 ${span(s.escalateLeaderAfterMs + s.escalateBureauAfterMs)}（期限 ${shown(due)}，依据：${basis}）`,
+        );
       }
     }
   }
@@ -193,7 +220,15 @@ export function decideAlerts(c: AlertCase, now: Date, s: AlertSettings = DEFAULT
     const dueAt = rDue.toISOString();
     const basis = c.reporterDeadline.basis ?? REPORTER_BASIS;
     const add = (kind: AlertKind, message: string) =>
-      alerts.push({ dedupeKey: `${kind}:${c.id}:${dueAt}`, kind, caseId: c.id, unitId: squadOrBureau, role: null, dueAt, message });
+      alerts.push({
+        dedupeKey: `${kind}:${c.id}:${dueAt}`,
+        kind,
+        caseId: c.id,
+        unitId: squadOrBureau,
+        role: null,
+        dueAt,
+        message,
+      });
     const d = rDue.getTime();
     if (t <= d) {
       if (t >= d - warnLeadMs(rDue, instant(c.reporterDeadline.from), s))

@@ -53,6 +53,10 @@ export const caseRulesMessages: MessageCatalogue = {
     'zh-CN': '{field} 应为四位年份：{value}',
     en: '{field} must be a four-digit year: {value}',
   },
+  calendarYearKnown: {
+    'zh-CN': '日历库已包含 {year} 年的放假安排：请逐日调整，不能整年覆盖（整年覆盖会丢弃库中的安排）',
+    en: 'The calendar library already holds the arrangement for {year}: adjust it day by day; declaring the whole year would drop what the library holds',
+  },
   calendarYearImplausible: {
     'zh-CN': '{year} 年的覆盖表中没有落在工作日的放假日，不能作为全年日历：请先录入国务院公布的放假安排',
     en: 'The override table holds no holiday on a weekday in {year}, so it cannot stand for the whole year: enter the State Council’s arrangement first',

@@ -229,6 +229,11 @@ for (const dialect of DIALECTS) {
       expect(await countRows(deps, 'calendar_year')).toBe(0);
 
       await putCalendarDay(deps, rules, ctx(staff), '2027-01-01', { kind: 'holiday', name: '元旦' });
+      // A year the library knows is patched day by day, never declared (that would drop the library's days).
+      await expect(declareCalendarYear(deps, rules, ctx(staff), 2026)).rejects.toMatchObject({
+        code: 'Conflict',
+        messageKey: 'calendarYearKnown',
+      });
       const year = await declareCalendarYear(deps, rules, ctx(staff), 2027, { note: '国办发明电〔2026〕号' });
       expect(year).toMatchObject({ known: true, declared: true, note: '国办发明电〔2026〕号' });
       expect(year.days.map((d) => [d.date, d.origin])).toEqual([

@@ -8,7 +8,7 @@ import { audited, type ActionContext } from '../access/audit.service.js';
 import { can, systemActor, type Actor } from '../access/roles.js';
 import { conflict, forbidden, invalid, isDomainError, notFound } from '../platform/errors.js';
 import { newId } from '../platform/ids.js';
-import { chineseDaysData, type CalendarOverrides } from '../platform/calendar/calendar.js';
+import { chineseDaysData, yearsCoveredBy, type CalendarOverrides } from '../platform/calendar/calendar.js';
 import { computeDeadline, type Deadline, type DurationUnit } from '../platform/calendar/deadline.js';
 import { dayNumberOf, parseInstant } from '../platform/calendar/shanghai-time.js';
 import { listCategories } from '../registry/categories.service.js';
@@ -384,6 +384,10 @@ export async function declareCalendarYear(
 ): Promise<CalendarYearView> {
   if (!can(ctx.actor, 'calendar:manage')) throw forbidden();
   checkYear(year);
+  // A declared year takes its days from the override table alone. For a year chinese-days already knows,
+  // that would silently drop the State Council's arrangement the library carries: such a year is patched
+  // day by day (PUT /api/calendar/days/:date), never declared.
+  if (yearsCoveredBy(chineseDaysData()).includes(year)) throw conflict('calendarYearKnown', { year });
   await audited(deps, ctx, async (tx, audit) => {
     const reason = implausibleYearReason(year, await listCalendarDays(tx, year));
     if (reason !== null) throw conflict('calendarYearImplausible', { year, reason });

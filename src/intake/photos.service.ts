@@ -1,4 +1,4 @@
-import type { Kysely, Transaction } from 'kysely';
+import type { Transaction } from 'kysely';
 import sharp, { type Metadata, type Sharp, type SharpOptions } from 'sharp';
 import type { Deps } from '../deps.js';
 import type { DB } from '../schema.js';
@@ -7,7 +7,6 @@ import { can, inScope, type Actor } from '../access/roles.js';
 import { invalid, notFound } from '../platform/errors.js';
 import { newId } from '../platform/ids.js';
 import { blobDirOf, createBlobStore, type BlobStore } from '../platform/storage/blob-store.js';
-import type { AttachmentTable } from './intake.tables.js';
 import {
   MAX_PIXELS,
   SERVED_MAX_SIDE,
@@ -15,30 +14,24 @@ import {
   THUMB_MIME,
   checkPhotoUpload,
   extensionOf,
-  isPhotoMime,
-  photoUrls,
   uprightSize,
   type Photo,
   type PhotoMime,
 } from './photos.js';
+import {
+  findAttachments,
+  findPhoto,
+  findPhotoFile,
+  insertAttachment,
+  linkFreeAttachments,
+  type AttachmentLink,
+  type PhotoFileRecord,
+  type PreparedPhoto,
+} from './photos.store.js';
 
-type Q = Kysely<DB> | Transaction<DB>;
-
-/** A photo whose files are stored (original, served copy, thumbnail) but which has no attachment row yet. */
-export interface PreparedPhoto {
-  id: string;
-  /** SHA-256 of the bytes as uploaded: the evidence. */
-  originalSha256: string;
-  /** SHA-256 of the copy without EXIF/XMP/GPS that everyone sees. */
-  servedSha256: string;
-  thumbSha256: string;
-  mime: PhotoMime;
-  /** Size of the original. */
-  bytes: number;
-  /** The original's size as seen upright. */
-  width: number;
-  height: number;
-}
+export type { AttachmentLink, PreparedPhoto } from './photos.store.js';
+// Other capabilities (the case loop's evidence) reach the attachment table through this service only.
+export { insertAttachment, photosOf } from './photos.store.js';
 
 export interface StorePhotoInput {
   bytes: Uint8Array;
@@ -48,15 +41,6 @@ export interface StorePhotoInput {
   field?: string;
   reportId?: string | null;
   caseId?: string | null;
-}
-
-/** What an attachment row is attached to, who uploaded it and when. */
-export interface AttachmentLink {
-  reportId?: string | null;
-  caseId?: string | null;
-  /** The uploader's user or API key id; null for an anonymous resident. */
-  uploadedBy: string | null;
-  createdAt: string;
 }
 
 export type PhotoVariant = 'served' | 'thumb' | 'original';
@@ -175,43 +159,6 @@ export async function preparePhoto(
   };
 }
 
-// ---- queries of the attachment table (kept here while photos are the only attachments) ----
-
-const toPhoto = (
-  r: Pick<AttachmentTable, 'id' | 'original_sha256' | 'mime' | 'bytes' | 'width' | 'height'>,
-): Photo => ({
-  id: r.id,
-  sha256: r.original_sha256,
-  ...photoUrls(r.id),
-  mime: isPhotoMime(r.mime) ? r.mime : 'image/jpeg',
-  bytes: Number(r.bytes),
-  width: r.width === null ? null : Number(r.width),
-  height: r.height === null ? null : Number(r.height),
-});
-
-/**
- * Inserts the attachment row of a prepared photo, inside the caller's transaction (which also writes
- * the caller's audit entry). Answers the photo's view.
- */
-export async function insertAttachment(tx: Q, photo: PreparedPhoto, link: AttachmentLink): Promise<Photo> {
-  const row: AttachmentTable = {
-    id: photo.id,
-    original_sha256: photo.originalSha256,
-    served_sha256: photo.servedSha256,
-    thumb_sha256: photo.thumbSha256,
-    mime: photo.mime,
-    bytes: photo.bytes,
-    width: photo.width,
-    height: photo.height,
-    report_id: link.reportId ?? null,
-    case_id: link.caseId ?? null,
-    uploaded_by: link.uploadedBy,
-    created_at: link.createdAt,
-  };
-  await tx.insertInto('attachment').values(row).execute();
-  return toPhoto(row);
-}
-
 /**
  * Stores a photo and records its attachment row. Without `tx`, in its own audited transaction
  * ('attachment.upload'). With `tx` (someone else's audited transaction), the row is inserted there and
@@ -264,81 +211,52 @@ export async function storePhoto(
  * ids); linking again to the same target changes nothing. Answers the photos in the order of `ids`.
  */
 export async function linkAttachments(
-  tx: Q,
+  tx: Transaction<DB>,
   ids: readonly string[],
   target: { reportId: string; caseId?: undefined } | { caseId: string; reportId?: undefined },
   field = 'attachments',
 ): Promise<Photo[]> {
   const unique = [...new Set(ids)];
   if (unique.length === 0) return [];
-  const rows = await tx.selectFrom('attachment').selectAll().where('id', 'in', unique).execute();
-  const byId = new Map(rows.map((r) => [r.id, r]));
-  const linkedHere = (r: AttachmentTable) =>
+  const byId = new Map((await findAttachments(tx, unique)).map((a) => [a.photo.id, a]));
+  const linkedHere = (a: { reportId: string | null; caseId: string | null }) =>
     target.reportId !== undefined
-      ? r.report_id === target.reportId && r.case_id === null
-      : r.case_id === target.caseId && r.report_id === null;
+      ? a.reportId === target.reportId && a.caseId === null
+      : a.caseId === target.caseId && a.reportId === null;
   const bad = unique.filter((id) => {
-    const r = byId.get(id);
-    return !r || !((r.report_id === null && r.case_id === null) || linkedHere(r));
+    const a = byId.get(id);
+    return !a || !((a.reportId === null && a.caseId === null) || linkedHere(a));
   });
   if (bad.length > 0) throw invalid('attachmentUnknown', { field, ids: bad });
   const fresh = unique.filter((id) => !linkedHere(byId.get(id)!));
   if (fresh.length > 0) {
-    const set = target.reportId !== undefined ? { report_id: target.reportId } : { case_id: target.caseId };
-    const updated = await tx
-      .updateTable('attachment')
-      .set(set)
-      .where('id', 'in', fresh)
-      .where('report_id', 'is', null)
-      .where('case_id', 'is', null)
-      .executeTakeFirst();
+    const changed = await linkFreeAttachments(
+      tx,
+      fresh,
+      target.reportId !== undefined ? { reportId: target.reportId } : { caseId: target.caseId },
+    );
     // Someone linked one of them between our read and this write (PostgreSQL, read committed).
-    if (Number(updated.numUpdatedRows) !== fresh.length)
-      throw invalid('attachmentUnknown', { field, ids: fresh });
+    if (changed !== fresh.length) throw invalid('attachmentUnknown', { field, ids: fresh });
   }
-  return ids.map((id) => toPhoto(byId.get(id)!));
-}
-
-/** The photos of a report or of a case, oldest first. */
-export async function photosOf(db: Q, of: { reportId: string } | { caseId: string }): Promise<Photo[]> {
-  const rows = await db
-    .selectFrom('attachment')
-    .selectAll()
-    .where('reportId' in of ? 'report_id' : 'case_id', '=', 'reportId' in of ? of.reportId : of.caseId)
-    .orderBy('created_at')
-    .orderBy('id')
-    .execute();
-  return rows.map(toPhoto);
+  return ids.map((id) => byId.get(id)!.photo);
 }
 
 /** A photo's view by id; NotFound when there is none. */
 export async function getPhoto(deps: Pick<Deps, 'database'>, id: string): Promise<Photo> {
-  const r = await deps.database.db
-    .selectFrom('attachment')
-    .selectAll()
-    .where('id', '=', id)
-    .executeTakeFirst();
-  if (!r) throw notFound('photo', id);
-  return toPhoto(r);
+  const photo = await findPhoto(deps.database.db, id);
+  if (!photo) throw notFound('photo', id);
+  return photo;
 }
 
 /**
  * May this actor see the original (with its EXIF and GPS)? Staff with `cases:read` whose scope holds the
  * report or case the photo belongs to; a photo not linked yet, only its uploader or district-wide staff.
  */
-function mayReadOriginal(
-  actor: Actor | undefined,
-  r: {
-    uploaded_by: string | null;
-    report_path: string | null;
-    report_case_path: string | null;
-    case_path: string | null;
-  },
-): boolean {
+function mayReadOriginal(actor: Actor | undefined, r: PhotoFileRecord): boolean {
   if (!actor || !can(actor, 'cases:read')) return false;
-  const paths = [r.report_path, r.report_case_path, r.case_path].filter((p): p is string => p !== null);
+  const paths = [r.reportPath, r.reportCasePath, r.casePath].filter((p): p is string => p !== null);
   if (paths.length > 0) return paths.some((p) => inScope(actor, p));
-  return actor.permissions.has('scope:district') || (r.uploaded_by !== null && r.uploaded_by === actor.id);
+  return actor.permissions.has('scope:district') || (r.uploadedBy !== null && r.uploadedBy === actor.id);
 }
 
 /**
@@ -352,33 +270,16 @@ export async function readPhotoFile(
   id: string,
   variant: PhotoVariant,
 ): Promise<PhotoFile> {
-  const r = await deps.database.db
-    .selectFrom('attachment as a')
-    .leftJoin('report as r', 'r.id', 'a.report_id')
-    .leftJoin('case_file as rc', 'rc.id', 'r.case_id')
-    .leftJoin('case_file as c', 'c.id', 'a.case_id')
-    .select([
-      'a.id',
-      'a.original_sha256',
-      'a.served_sha256',
-      'a.thumb_sha256',
-      'a.mime',
-      'a.uploaded_by',
-      'r.unit_path as report_path',
-      'rc.unit_path as report_case_path',
-      'c.unit_path as case_path',
-    ])
-    .where('a.id', '=', id)
-    .executeTakeFirst();
+  const r = await findPhotoFile(deps.database.db, id);
   if (!r) throw notFound('photo', id);
   if (variant === 'original' && !mayReadOriginal(actor, r)) throw notFound('photo', id);
-  const mime = isPhotoMime(r.mime) ? r.mime : 'image/jpeg';
+  const mime = r.mime;
   const sha256 =
     variant === 'original'
-      ? r.original_sha256
+      ? r.originalSha256
       : variant === 'thumb'
-        ? (r.thumb_sha256 ?? r.served_sha256)
-        : r.served_sha256;
+        ? (r.thumbSha256 ?? r.servedSha256)
+        : r.servedSha256;
   const bytes = await photoBlobs(deps).get(sha256);
   if (!bytes) {
     // The row is there and its file is not: a damaged data directory, not the caller's fault.
@@ -386,7 +287,7 @@ export async function readPhotoFile(
   }
   return {
     bytes,
-    contentType: variant === 'thumb' && r.thumb_sha256 !== null ? THUMB_MIME : mime,
+    contentType: variant === 'thumb' && r.thumbSha256 !== null ? THUMB_MIME : mime,
     sha256,
     filename: `${id}${variant === 'thumb' ? '-thumb' : ''}.${variant === 'thumb' ? 'webp' : extensionOf(mime)}`,
   };

@@ -18,6 +18,8 @@ import {
   type LoadedDistrict,
   type Place,
 } from './reports.test-support.js';
+import { anonymousActor, storePhoto } from './photos.service.js';
+import { jpeg } from './photos.test-support.js';
 
 let district: DemoDistrict;
 beforeAll(async () => {
@@ -314,6 +316,36 @@ for (const dialect of DIALECTS) {
       expect(
         (await t.app.inject({ method: 'GET', url: '/api/reports/triage', headers: as(officer) })).statusCode,
       ).toBe(403);
+    });
+
+    it('shows a report’s photos in its detail, with thumbnail and served copy that load', async () => {
+      const photo = await storePhoto(t.deps, { actor: anonymousActor() }, { bytes: await jpeg(300, 200, 8) });
+      const created = await post('/api/reports', report(offset(pts[6]!, 0, 400), { photoIds: [photo.id] }));
+      expect(created.statusCode).toBe(201);
+      const detail = await t.app.inject({
+        method: 'GET',
+        url: `/api/reports/${created.json().id}`,
+        headers: as(dispatcher),
+      });
+      expect(detail.statusCode).toBe(200);
+      expect(detail.json().photos).toEqual([
+        {
+          id: photo.id,
+          sha256: photo.sha256,
+          servedUrl: `/api/photos/${photo.id}`,
+          thumbUrl: `/api/photos/${photo.id}/thumb`,
+          mime: 'image/jpeg',
+          bytes: photo.bytes,
+          width: 300,
+          height: 200,
+        },
+      ]);
+      const thumb = await t.app.inject({ method: 'GET', url: detail.json().photos[0].thumbUrl });
+      expect(thumb.statusCode).toBe(200);
+      expect(thumb.headers['content-type']).toBe('image/webp');
+      const served = await t.app.inject({ method: 'GET', url: detail.json().photos[0].servedUrl });
+      expect(served.statusCode).toBe(200);
+      expect(served.headers['content-type']).toBe('image/jpeg');
     });
 
     it('imports a 12345 CSV over HTTP with an API key (reports:import): bad rows by line, a re-import skips the tickets', async () => {

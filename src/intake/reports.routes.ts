@@ -1,14 +1,16 @@
 import { createHash } from 'node:crypto';
+import rateLimit from '@fastify/rate-limit';
 import { z } from 'zod';
 import type { Deps } from '../deps.js';
 import type { HttpServer } from '../platform/http/server.js';
-import { invalid } from '../platform/errors.js';
+import { DomainError, invalid } from '../platform/errors.js';
 import { pickLang, platformMessages, renderMessage } from '../platform/http/messages.js';
-import { authenticate, authenticateOptional } from '../access/auth.http.js';
+import { authenticate, authenticateOptional, hasCredentials } from '../access/auth.http.js';
 import type { Actor } from '../access/roles.js';
 import { decodeCsv } from '../registry/csv.js';
 import { partiesMessages } from '../registry/parties.messages.js';
 import type { RoutingEngine } from '../routing/routing.service.js';
+import { PHOTO_MIMES } from './photos.js';
 import { anonymousActor } from './photos.service.js';
 import { IMPORT_CHANNELS, importReports } from './import.service.js';
 import {
@@ -88,10 +90,22 @@ const reportView = z.object({
     })
     .nullable(),
 });
+// The shape of photos.routes' photo view (POST /api/photos): the same Photo, listed with its report.
+const photoView = z.object({
+  id: z.string(),
+  sha256: z.string().describe('SHA-256 of the original as uploaded (evidence)'),
+  servedUrl: z.string(),
+  thumbUrl: z.string(),
+  mime: z.enum(PHOTO_MIMES),
+  bytes: z.number(),
+  width: z.number().nullable(),
+  height: z.number().nullable(),
+});
 const reportDetail = reportView.extend({
   routing: z.unknown(),
   extra: z.record(z.string(), z.unknown()).nullable(),
   caseReportIds: z.array(z.string()),
+  photos: z.array(photoView),
 });
 
 const importProblem = z.object({
@@ -183,6 +197,7 @@ export async function reportRoutes(
   engine: RoutingEngine,
   settings: IntakeSettings = DEFAULT_INTAKE_SETTINGS,
 ): Promise<void> {
+  await app.register(rateLimit, { global: false });
   // Import bodies, in this plugin only: CSV (UTF-8, anything else refused) and JSON Lines.
   app.addContentTypeParser(
     ['text/csv', 'application/csv'],
@@ -211,6 +226,18 @@ export async function reportRoutes(
     '/api/reports',
     {
       bodyLimit: REPORT_BODY_LIMIT,
+      config: {
+        // Anonymous submissions only, per client address: a script cannot flood the triage queues, while
+        // staff, 12345 and Open311 clients (API keys) are never slowed. A retry with its Idempotency-Key counts.
+        rateLimit: {
+          max: deps.config.anonymousReportRateLimit,
+          timeWindow: '1 minute',
+          hook: 'preHandler',
+          allowList: (req) => hasCredentials(req),
+          errorResponseBuilder: (_req, ctx) =>
+            new DomainError('RateLimited', 'rateLimited', { retryAfter: Math.ceil(ctx.ttl / 1000) }),
+        },
+      },
       schema: {
         tags,
         summary:
@@ -393,7 +420,8 @@ export async function reportRoutes(
     {
       schema: {
         tags,
-        summary: 'One report with its routing and case (out of scope: 404, like a missing one)',
+        summary:
+          'One report with its routing, case and photos (thumbnail and served-copy URLs, the original’s SHA-256); out of scope: 404, like a missing one',
         params: idParam,
         querystring: z.strictObject({ lang }),
         response: { 200: reportDetail },

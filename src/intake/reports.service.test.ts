@@ -227,7 +227,7 @@ for (const dialect of DIALECTS) {
           .where('id', '=', r.caseId)
           .executeTakeFirstOrThrow();
         expect(kase).toMatchObject({
-          status: 'open',
+          status: 'active', // the case loop's status (src/cases/case-loop.ts); the report shows 'open'
           step: 'collect',
           category_key: input.categoryKey,
           responsible_unit_id: expectedUnit,
@@ -320,7 +320,7 @@ for (const dialect of DIALECTS) {
       expect(row.address).not.toBeNull(); // the compound's address
     });
 
-    it('links photos uploaded before to the report, once', async () => {
+    it('links photos uploaded before to the report, once, and lists them in its detail', async () => {
       deps.config = { ...deps.config, dataDir: tempDataDir() };
       const photo = await storePhoto(deps, ctx(anon), { bytes: await jpeg() });
       const r = await submitReport(deps, engine, ctx(anon), {
@@ -335,6 +335,32 @@ for (const dialect of DIALECTS) {
         .where('id', '=', photo.id)
         .executeTakeFirstOrThrow();
       expect(row).toEqual({ report_id: r.id, original_sha256: photo.sha256 });
+      // the detail lists it, with where its served copy and thumbnail are and the original's hash (evidence)
+      now = new Date(now.getTime() + 1000); // a later upload: photos are listed oldest first
+      const second = await storePhoto(deps, ctx(dispatcher), {
+        bytes: await jpeg(200, 300, 5),
+        reportId: r.id,
+      });
+      const detail = await getReport(deps, dispatcher, r.id);
+      expect(detail.photos).toEqual([
+        {
+          id: photo.id,
+          sha256: photo.sha256,
+          servedUrl: `/api/photos/${photo.id}`,
+          thumbUrl: `/api/photos/${photo.id}/thumb`,
+          mime: 'image/jpeg',
+          bytes: photo.bytes,
+          width: 320,
+          height: 200,
+        },
+        second,
+      ]);
+      const other = await submitReport(deps, engine, ctx(anon), {
+        channel: 'resident',
+        description: '没有照片',
+        location: at(offset(pts[9]!, 0, 300)),
+      });
+      expect((await getReport(deps, dispatcher, other.id)).photos).toEqual([]);
       const before = await count('report');
       expect(
         await errorOf(
@@ -536,7 +562,7 @@ for (const dialect of DIALECTS) {
         .executeTakeFirstOrThrow();
       const split = await splitReport(deps, ctx(dispatcher), near.id);
       expect(split.case!.id).not.toBe(first.caseId);
-      expect(split.case).toMatchObject({ status: 'open', step: 'collect', category: { key: ENFORCEMENT } });
+      expect(split.case).toMatchObject({ status: 'active', step: 'collect', category: { key: ENFORCEMENT } });
       const after = await deps.database.db
         .selectFrom('report')
         .selectAll()

@@ -32,7 +32,12 @@ import { districtOutline } from '../registry/grid-layers.service.js';
 import { SERVICE_AREA_BBOX } from '../registry/parties.js';
 import { toWgs84 } from '../registry/geo/crs.js';
 import type { RoutingEngine, Resolution } from '../routing/routing.service.js';
+import type { Photo } from './photos.js';
+import type { TimeLimitLookup } from '../cases/time-limits.js';
 import { linkAttachments } from './photos.service.js';
+import { caseRulesOf, openCaseForReport } from '../cases/cases.service.js';
+import { trackFollower } from '../cases/followers.service.js';
+import { photosOf } from './photos.store.js';
 import {
   CHANNEL_PERMISSION,
   DEFAULT_CRS,
@@ -298,6 +303,8 @@ interface PreparedReport {
   sourceTicketId: string | null;
   extra: Record<string, unknown> | null;
   resolution: Resolution;
+  /** Time limits and calendar for the case a report may open (read before the transaction). */
+  limits: TimeLimitLookup;
   /** The unit whose path scopes the report: the responsible unit, or the triage unit. */
   unit: { id: string; path: string };
   names: Record<string, UnitView>;
@@ -353,8 +360,12 @@ async function prepare(
   if (resolution.triage?.reason === 'outsideDistrict') await checkOutside(deps, resolution.point, settings);
   const unitId = resolution.responsible?.unitId ?? resolution.triage?.unitId;
   if (!unitId) throw new DomainError('Unavailable', 'routingNotReady', { reason: 'noUnit' });
-  const unit = await getOrgUnit(deps, registryReader, unitId);
+  // The unit comes from the engine's snapshot, the same one that chose it: no second read on the hot path.
   const names = engine.unitViews([unitId]);
+  const known = names[unitId];
+  const unit = known
+    ? { id: unitId, name: known.name, nameEn: known.nameEn, path: known.path }
+    : await getOrgUnit(deps, registryReader, unitId);
   return {
     channel: input.channel,
     category,
@@ -366,6 +377,7 @@ async function prepare(
     sourceTicketId: cleanText(input.sourceTicketId),
     extra: input.extra ?? null,
     resolution,
+    limits: await caseRulesOf(deps).limits(),
     unit: { id: unit.id, path: unit.path },
     names: {
       [unit.id]: {
@@ -425,21 +437,18 @@ async function write(
   } else {
     caseId = newId();
     caseCode = makeCaseCode(now, randomBytes(6));
-    await insertCase(tx, {
+    // The case loop's first state (collect, its deadlines), with the rules read in prepare(): never read
+    // through deps.database.db inside the transaction (on SQLite that waits on the transaction's own connection).
+    await openCaseForReport(tx, p.limits, {
       id: caseId,
       code: caseCode,
-      status: 'open',
-      step: 'collect',
-      category_key: p.category?.key ?? null,
-      lng: point.lng,
-      lat: point.lat,
-      responsible_unit_id: p.resolution.responsible?.unitId ?? null,
-      unit_path: p.unit.path,
-      opened_at: at,
-      closed_at: null,
-      created_at: at,
-      updated_at: at,
-      version: 1,
+      channel: p.channel,
+      categoryKey: p.category?.key ?? null,
+      receivedAt: now,
+      extra: p.extra,
+      point,
+      unitPath: p.unit.path,
+      routedUnitId: p.resolution.responsible?.unitId ?? null,
     });
   }
   const id = newId();
@@ -497,7 +506,7 @@ async function write(
   const unitView = p.names[p.unit.id] ?? { id: p.unit.id, name: p.unit.id, nameEn: null };
   const status = duplicate
     ? reportStatusOf({ status: duplicate.status, responsibleUnitId: duplicate.responsibleUnitId })
-    : reportStatusOf({ status: 'open', responsibleUnitId: p.resolution.responsible?.unitId ?? null });
+    : reportStatusOf({ status: 'active', responsibleUnitId: p.resolution.responsible?.unitId ?? null });
   return {
     id,
     trackingCode,
@@ -542,6 +551,34 @@ export async function submitReport(
   for (let attempt = 0; ; attempt++) {
     try {
       return await audited(deps, ctx, (tx, audit) => write(deps, tx, audit, ctx.actor, p, settings));
+    } catch (e) {
+      if (!isUniqueViolation(e)) throw e;
+      if (p.sourceTicketId !== null) throw ticketTaken(p.sourceTicketId);
+      if (attempt >= 2) throw e;
+    }
+  }
+}
+
+/**
+ * `submitReport` for a capability whose own rows must commit with the report (the dual report's deliveries):
+ * the same checks and receipt, and then `alsoWrite` inside the same audited transaction with the receipt.
+ * A throw from `alsoWrite` rolls the report back too.
+ */
+export async function submitReportWith<T>(
+  deps: Deps,
+  engine: RoutingEngine,
+  ctx: ActionContext,
+  input: ReportInput,
+  alsoWrite: (tx: Tx, audit: Audit, receipt: SubmitResult) => Promise<T>,
+  settings: IntakeSettings = DEFAULT_INTAKE_SETTINGS,
+): Promise<{ receipt: SubmitResult; also: T }> {
+  const p = await prepare(deps, engine, ctx.actor, input, settings);
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await audited(deps, ctx, async (tx, audit) => {
+        const receipt = await write(deps, tx, audit, ctx.actor, p, settings);
+        return { receipt, also: await alsoWrite(tx, audit, receipt) };
+      });
     } catch (e) {
       if (!isUniqueViolation(e)) throw e;
       if (p.sourceTicketId !== null) throw ticketTaken(p.sourceTicketId);
@@ -640,6 +677,8 @@ export interface ReportDetail extends ReportView {
   extra: Record<string, unknown> | null;
   /** Other reports of the same case (ids, oldest first). */
   caseReportIds: string[];
+  /** The report's own photos, oldest first: the served copy and thumbnail URLs, and the original's SHA-256 as evidence. */
+  photos: Photo[];
 }
 
 function present(r: StoredReport, phone: 'full' | 'masked'): ReportView {
@@ -702,11 +741,13 @@ export async function getReport(
   if (!can(actor, 'reports:read')) throw forbidden();
   const r = await visibleReport(deps, actor, id);
   const caseReportIds = r.case ? await reportIdsOfCase(deps.database.db, r.case.id) : [];
+  const photos = await photosOf(deps.database.db, { reportId: r.id });
   return {
     ...present(r, can(actor, 'reports:triage') ? 'full' : 'masked'),
     routing: r.routing,
     extra: r.extra,
     caseReportIds,
+    photos,
   };
 }
 
@@ -879,7 +920,7 @@ export async function splitReport(deps: Deps, ctx: ActionContext, id: string): P
     await insertCase(tx, {
       id: caseId,
       code,
-      status: 'open',
+      status: 'active',
       step: 'collect',
       category_key: r.category?.key ?? null,
       lng: r.location?.lng ?? null,
@@ -990,7 +1031,19 @@ export interface TrackingView {
 export async function trackReport(deps: Pick<Deps, 'database'>, code: string): Promise<TrackingView> {
   const normal = normalizeTrackingCode(code);
   const r = normal === null ? undefined : await findReportByTrackingCode(deps.database.db, normal);
-  if (!r) throw notFound('report', code);
+  if (!r) {
+    // A resident who followed an open case instead of reporting it holds a follower's code (cases/followers).
+    const f = normal === null ? undefined : await trackFollower(deps, normal);
+    if (!f) throw notFound('report', code);
+    return {
+      trackingCode: f.trackingCode,
+      status: reportStatusOf({ status: f.caseStatus, responsibleUnitId: f.responsibleUnitId }),
+      receivedAt: f.createdAt,
+      category: f.category,
+      caseCode: f.caseCode,
+      replies: [],
+    };
+  }
   return {
     trackingCode: r.trackingCode,
     status: reportStatusOf(

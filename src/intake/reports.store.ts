@@ -5,7 +5,7 @@
 import type { Insertable, Kysely, Transaction } from 'kysely';
 import type { DB } from '../schema.js';
 import type { CaseFileTable, IdempotencyRecordTable, ReportTable } from './intake.tables.js';
-import type { Box, CaseCandidate, Channel, Cursor } from './reports.js';
+import { OPEN_CASE_STATUSES, type Box, type CaseCandidate, type Channel, type Cursor } from './reports.js';
 
 type Q = Kysely<DB> | Transaction<DB>;
 
@@ -134,7 +134,7 @@ export async function openCasesInBox(
   let q = db
     .selectFrom('case_file')
     .select(['id', 'code', 'category_key', 'lng', 'lat', 'opened_at', 'status', 'responsible_unit_id'])
-    .where('status', '=', 'open')
+    .where('status', 'in', [...OPEN_CASE_STATUSES])
     .where('lng', '>=', box.minLng)
     .where('lng', '<=', box.maxLng)
     .where('lat', '>=', box.minLat)
@@ -278,7 +278,7 @@ function toReport(r: ReportRow): StoredReport {
         : {
             id: r.case_id,
             code: r.c_code,
-            status: r.c_status ?? 'open',
+            status: r.c_status ?? 'active',
             step: r.c_step ?? 'collect',
             category: category(r.c_category_key, r.cc_name, r.cc_name_en),
             responsibleUnit: unit(r.c_responsible_unit_id, r.cu_name, r.cu_name_en),
@@ -326,10 +326,10 @@ export async function listReports(db: Q, f: ReportFilter): Promise<StoredReport[
       eb.or([eb('r.unit_path', 'like', `${prefix}%`), eb('c.unit_path', 'like', `${prefix}%`)]),
     );
   if (f.channel) q = q.where('r.channel', '=', f.channel);
-  if (f.status === 'triage') q = q.where('c.status', '=', 'open').where('c.responsible_unit_id', 'is', null);
-  if (f.status === 'open')
-    q = q.where('c.status', '=', 'open').where('c.responsible_unit_id', 'is not', null);
-  if (f.status === 'closed') q = q.where('c.status', '=', 'closed');
+  const live = [...OPEN_CASE_STATUSES];
+  if (f.status === 'triage') q = q.where('c.status', 'in', live).where('c.responsible_unit_id', 'is', null);
+  if (f.status === 'open') q = q.where('c.status', 'in', live).where('c.responsible_unit_id', 'is not', null);
+  if (f.status === 'closed') q = q.where('c.status', 'not in', live);
   if (f.triage === true) q = q.where('r.triage_unit_id', 'is not', null);
   if (f.triage === false) q = q.where('r.triage_unit_id', 'is', null);
   const unitId = f.unitId;
@@ -365,7 +365,7 @@ export async function listTriageQueue(
 ): Promise<StoredReport[]> {
   let q = reportQuery(db)
     .where('r.triage_unit_id', 'is not', null)
-    .where('c.status', '=', 'open')
+    .where('c.status', 'in', [...OPEN_CASE_STATUSES])
     .where('c.responsible_unit_id', 'is', null)
     .orderBy('r.received_at')
     .orderBy('r.id')

@@ -44,15 +44,26 @@ export const DEFAULT_CRS: ReportCrs = 'gcj02';
 
 /**
  * The status a report shows: `triage` while its case has no responsible unit (a dispatcher must decide),
- * then its case's status (`open`, `closed`, … as the case loop refines it).
+ * `open` while the case still awaits work, `closed` once nothing more will be done.
  */
-export type ReportStatus = 'triage' | 'open' | 'closed' | (string & {});
+export type ReportStatus = 'triage' | 'open' | 'closed';
 export const REPORT_STATUS_FILTERS = ['triage', 'open', 'closed'] as const;
+
+/**
+ * Case statuses (src/cases/case-loop.ts CASE_STATUSES) under which the case still awaits work; every other
+ * one (closed, rejected, declined, voided) is the end. 'open' is what intake wrote before the loop existed.
+ */
+export const OPEN_CASE_STATUSES: readonly string[] = ['active', 'suspended', 'open'];
+export const isOpenCaseStatus = (status: string): boolean => OPEN_CASE_STATUSES.includes(status);
 
 export const reportStatusOf = (
   c: { status: string; responsibleUnitId: string | null } | null,
 ): ReportStatus =>
-  c === null ? 'triage' : c.status === 'open' && c.responsibleUnitId === null ? 'triage' : c.status;
+  c === null || (isOpenCaseStatus(c.status) && c.responsibleUnitId === null)
+    ? 'triage'
+    : isOpenCaseStatus(c.status)
+      ? 'open'
+      : 'closed';
 
 /** The knobs of intake; the defaults are those of issue 4. */
 export interface IntakeSettings {
@@ -337,7 +348,7 @@ export function pickDuplicate(
   const from = now.getTime() - s.duplicateWindowHours * 3600_000;
   let best: { c: CaseCandidate; d: number } | null = null;
   for (const c of candidates) {
-    if (c.status !== 'open' || c.categoryKey !== report.categoryKey || c.lng === null || c.lat === null)
+    if (!isOpenCaseStatus(c.status) || c.categoryKey !== report.categoryKey || c.lng === null || c.lat === null)
       continue;
     const opened = Date.parse(c.openedAt);
     if (!(opened >= from && opened <= now.getTime())) continue;

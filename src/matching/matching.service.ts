@@ -79,13 +79,24 @@ const instantOf = (v: unknown): string | null => {
  * room, discoveredAt and propertyCompanyId; what is missing or malformed counts as absent. A dual report
  * without a company id is the managing company's: only it may file dual reports for the compound.
  */
-function toMatchReport(
+export function toMatchReport(
   r: SourceReport,
   verifiedAt: string | undefined,
   companyOfCompound: Map<string, string | null>,
 ): MatchReport {
   const x = r.extra ?? {};
-  const parts = [textOf(x.building), textOf(x.unit), textOf(x.room)].filter((p) => p !== null);
+  // The dual-report service writes `place: {building, unit, room}` and `companyId`; older or imported rows
+  // may carry top-level building / unit / room, placeText and propertyCompanyId. The parts are labelled
+  // (号楼 / 单元 / 室) so that parsePlace reads them as it reads free text.
+  const place = (typeof x.place === 'object' && x.place !== null ? x.place : x) as Record<string, unknown>;
+  const labelled = [
+    [textOf(place.building), '号楼'],
+    [textOf(place.unit), '单元'],
+    [textOf(place.room), '室'],
+  ] as const;
+  const parts = labelled
+    .filter(([v]) => v !== null)
+    .map(([v, label]) => (/(号楼|栋|幢|号|楼|座|单元|室)$/.test(v ?? '') ? `${v}` : `${v}${label}`));
   const placeText = textOf(x.placeText) ?? (parts.length > 0 ? parts.join('') : null);
   const managing = r.compoundId === null ? null : (companyOfCompound.get(r.compoundId) ?? null);
   return {
@@ -97,7 +108,8 @@ function toMatchReport(
     lat: r.lat,
     compoundId: r.compoundId,
     placeText,
-    propertyCompanyId: textOf(x.propertyCompanyId) ?? (r.channel === DUAL_REPORT_CHANNEL ? managing : null),
+    propertyCompanyId:
+      textOf(x.propertyCompanyId) ?? textOf(x.companyId) ?? (r.channel === DUAL_REPORT_CHANNEL ? managing : null),
     verified: verifiedAt !== undefined,
   };
 }

@@ -159,7 +159,7 @@ export async function listPublicReports(
         ? null
         : {
             code: r.case_code,
-            status: r.case_status ?? 'open',
+            status: r.case_status ?? 'active',
             closedAt: r.case_closed_at,
             updatedAt: r.case_updated_at ?? r.received_at,
             version: Number(r.case_version ?? 1),

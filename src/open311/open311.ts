@@ -127,6 +127,7 @@ export const TERMINAL_CASE_STATUSES: readonly string[] = [
   'closed',
   'voided',
   'rejected',
+  'declined',
   'cancelled',
   'archived',
 ];

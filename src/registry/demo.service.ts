@@ -17,6 +17,7 @@ import { loadStandardCategories, standardDirectoryPath } from './categories.serv
 import { seedDemoBasics, type DemoLogin } from './demo-seed.service.js';
 import { ensureDefaultRules } from '../routing/rules.service.js';
 import { readFile } from 'node:fs/promises';
+import { loadDemoYear, type DemoYearResult } from './demo/demo-year.js';
 
 export const DEMO_SEED = 20261129;
 export const BUREAU_CODE = '310112';
@@ -44,13 +45,19 @@ export interface DemoResult {
   summary?: ReturnType<typeof demoDistrictSummary>;
   logins: DemoLogin[] | null;
   seconds: { generate: number; store: number; layers: number };
+  /** The demo year of illegal-construction history (null when not loaded). */
+  year?: DemoYearResult | null;
 }
 
 /**
  * Builds the demo district into an empty database (or one holding only the platform skeleton with no
  * districts beyond it). Returns without change when the district is already there.
  */
-export async function loadDemoDistrict(deps: Deps, opts: { seed?: number; onProgress?: DemoProgress; district?: DemoDistrict } = {}): Promise<DemoResult> {
+export async function loadDemoDistrict(
+  deps: Deps,
+  /** year: also load the demo year (src/registry/demo/demo-year.ts); by default only when no pre-generated district is passed (serve, `onegrid demo`), so tests stay fast. */
+  opts: { seed?: number; onProgress?: DemoProgress; district?: DemoDistrict; year?: boolean } = {},
+): Promise<DemoResult> {
   const progress = opts.onProgress ?? (() => undefined);
   const ctx = { actor: systemActor('demo') };
   const existing = await findOrgUnitByCode(deps.database.db, 'subdistrict', '310112102');
@@ -82,7 +89,12 @@ export async function loadDemoDistrict(deps: Deps, opts: { seed?: number; onProg
 
   progress('users');
   const logins = await seedDemoBasics(deps, units);
-  return { skipped: false, summary: demoDistrictSummary(d), logins, seconds: { generate, store, layers: layerSecs } };
+  let year: DemoYearResult | null = null;
+  if (opts.year ?? opts.district === undefined) {
+    progress('year of illegal-construction history');
+    year = await loadDemoYear(deps, { seed: opts.seed ?? DEMO_SEED });
+  }
+  return { skipped: false, summary: demoDistrictSummary(d), logins, seconds: { generate, store, layers: layerSecs }, year };
 }
 
 /** The org tree, departments, property companies, compounds and merchants, in one audited transaction. */

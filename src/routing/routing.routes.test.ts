@@ -156,6 +156,11 @@ for (const dialect of DIALECTS) {
         payload: { ...body, lead: { departmentKind: 'army' } },
       });
       expect(unknownField.statusCode).toBe(400);
+      const probeUrl = resolveUrl({ lng: point[0], lat: point[1], crs: 'wgs84', category: 'event:06001' });
+      // the engine holds a snapshot from before the rule (so picking up the change is what is tested below)
+      expect((await get(probeUrl, { cookie: dispatcher.cookie })).json().responsible).toMatchObject({
+        unitId: ids.get('310112101-ZD'),
+      });
       const created = await t.app.inject({
         method: 'POST',
         url: '/api/routing/rules',
@@ -171,6 +176,11 @@ for (const dialect of DIALECTS) {
         version: 1,
         active: true,
       });
+
+      // the very next lookup routes by the new rule (no waiting for the engine's background check)
+      const probe = await get(probeUrl, { cookie: dispatcher.cookie });
+      expect(probe.json().responsible).toMatchObject({ ruleId: rule.id });
+      expect(probe.json().units[probe.json().responsible.unitId].kind).toBe('department');
 
       const list = await get('/api/routing/rules', { cookie: dispatcher.cookie });
       expect(list.statusCode).toBe(200);
@@ -202,6 +212,10 @@ for (const dialect of DIALECTS) {
           })
         ).statusCode,
       ).toBe(404);
+
+      // the rule was switched off before this lookup: the default (莘庄镇's squad) decides again at once
+      const afterOff = await get(probeUrl, { cookie: dispatcher.cookie });
+      expect(afterOff.json().responsible).toMatchObject({ unitId: ids.get('310112101-ZD') });
 
       const stats = await get('/api/routing/stats', { cookie: staff.cookie });
       expect(stats.statusCode).toBe(200);

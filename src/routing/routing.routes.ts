@@ -68,6 +68,17 @@ const resolutionView = z.object({
 
 /** Routing over HTTP: where a point belongs and who answers for it, and the bureau's responsibility rules. */
 export async function routingRoutes(app: HttpServer, deps: Deps, engine: RoutingEngine): Promise<void> {
+  /**
+   * After a rule write in this process: rebuild now, so the very next lookup here (the next report, the
+   * console's probe) routes by the changed rules; the engine's own stamp check alone would answer that
+   * lookup from the old snapshot and rebuild only behind it. Other processes notice the stamp within a
+   * second. A failed rebuild does not undo the committed rule: the old snapshot answers and the background
+   * check tries again.
+   */
+  const pickUpRules = () =>
+    engine.refresh().catch((e: unknown) => {
+      deps.logger.error({ err: e }, 'routing: rebuild after a rule change failed');
+    });
   app.get(
     '/api/routing/resolve',
     {
@@ -157,7 +168,9 @@ export async function routingRoutes(app: HttpServer, deps: Deps, engine: Routing
     },
     async (req, reply) => {
       const { actor } = await authenticate(deps, req);
-      return reply.status(201).send(await createRule(deps, { actor, requestId: req.id }, req.body));
+      const rule = await createRule(deps, { actor, requestId: req.id }, req.body);
+      await pickUpRules();
+      return reply.status(201).send(rule);
     },
   );
   app.patch(
@@ -183,7 +196,9 @@ export async function routingRoutes(app: HttpServer, deps: Deps, engine: Routing
     },
     async (req) => {
       const { actor } = await authenticate(deps, req);
-      return updateRule(deps, { actor, requestId: req.id }, req.params.id, req.body);
+      const rule = await updateRule(deps, { actor, requestId: req.id }, req.params.id, req.body);
+      await pickUpRules();
+      return rule;
     },
   );
 }

@@ -16,6 +16,12 @@ const HomePage = lazy(() => import('./features/home/home-page'));
 const ResidentReportPage = lazy(() => import('./mobile/resident-report-page'));
 const TrackPage = lazy(() => import('./mobile/track-page'));
 const PatrolPage = lazy(() => import('./mobile/patrol-page'));
+const TasksPage = lazy(() => import('./mobile/tasks-page'));
+const CasePhonePage = lazy(() => import('./mobile/case-page'));
+// The bureau's case rules and the alert inbox, beside the case list (matched before the cases/* splat).
+const TimeLimitsPage = lazy(() => import('./features/cases/time-limits-page'));
+const CalendarPage = lazy(() => import('./features/cases/calendar-page'));
+const AlertsPage = lazy(() => import('./features/cases/alerts-page'));
 
 function PhonePage({ children }: { children: ReactNode }) {
   return <Suspense fallback={<FullPageSpin label="" />}>{children}</Suspense>;
@@ -59,6 +65,27 @@ const router = createBrowserRouter([
       </RequireSession>
     ),
   },
+  // The officer's case pages (my tasks, on-site check and verification), behind sign-in like /m/patrol.
+  {
+    path: '/m/tasks',
+    element: (
+      <RequireSession>
+        <PhonePage>
+          <TasksPage />
+        </PhonePage>
+      </RequireSession>
+    ),
+  },
+  {
+    path: '/m/cases/:id',
+    element: (
+      <RequireSession>
+        <PhonePage>
+          <CasePhonePage />
+        </PhonePage>
+      </RequireSession>
+    ),
+  },
   {
     path: '/',
     element: (
@@ -68,6 +95,9 @@ const router = createBrowserRouter([
     ),
     children: [
       { index: true, element: <HomePage /> },
+      { path: 'cases/time-limits', element: <TimeLimitsPage /> },
+      { path: 'cases/calendar', element: <CalendarPage /> },
+      { path: 'cases/alerts', element: <AlertsPage /> },
       ...CAPABILITIES.map(({ path, Page }) => ({ path: `${path.slice(1)}/*`, element: <Page /> })),
       { path: '*', element: <NotFoundPage /> },
     ],

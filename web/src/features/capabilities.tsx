@@ -7,10 +7,10 @@ import {
   FileSearchOutlined,
   InboxOutlined,
   PartitionOutlined,
-  SolutionOutlined,
   TeamOutlined,
 } from '@ant-design/icons';
 import { lazy, type ComponentType, type LazyExoticComponent, type ReactNode } from 'react';
+import { CasesMenuIcon } from './cases/alerts-badge';
 
 /** The ten capabilities of MISSION.md, in its order; the identifiers are the folder names of src/ and web/src/features/. */
 export type CapabilityId =
@@ -59,22 +59,28 @@ export const CAPABILITIES: readonly Capability[] = [
     id: 'routing',
     path: '/routing',
     icon: <PartitionOutlined />,
-    // Where a point belongs and who answers for a category there; editing the rules has no page yet.
+    // Where a point belongs and who answers for a category there, and the responsibility rules editor.
     status: 'partial',
     Page: lazy(() => import('./routing/routing-page')),
   },
   {
     id: 'cases',
     path: '/cases',
-    icon: <SolutionOutlined />,
-    status: 'notBuilt',
+    // The icon carries the alert inbox's unread count.
+    icon: <CasesMenuIcon />,
+    // Case list with filters, the map of open cases by urgency, case detail with its moves, the officer's
+    // phone pages (/m/tasks, /m/cases/:id), time limits, the working-day calendar and the alert inbox
+    // (/cases/time-limits, /cases/calendar, /cases/alerts).
+    status: 'partial',
     Page: lazy(() => import('./cases/cases-page')),
   },
   {
     id: 'matching',
     path: '/matching',
     icon: <FileSearchOutlined />,
-    status: 'notBuilt',
+    // Sites map by first finder, property companies' discovery figures with the monthly trend and the
+    // missed list, site detail with the reasons of each link, patrol coverage map; no dual-report phone page.
+    status: 'partial',
     Page: lazy(() => import('./matching/matching-page')),
   },
   {

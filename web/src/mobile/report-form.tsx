@@ -49,6 +49,7 @@ import {
   nameOf,
   reasonLabel,
 } from '../features/intake/intake-format';
+import { FollowCaseButton } from '../features/intake/follow-case';
 import { geolocationCrs, toMapPoint } from '../features/intake/intake-geo';
 import { useCategoryOptions, useWriteContext } from '../features/intake/intake-hooks';
 import { IntakeMap, type MapPoint } from '../features/intake/intake-map';
@@ -665,26 +666,22 @@ function NearbyCases({
                   <div className="og-m-hint">
                     {n.caseCode} · {formatTime(n.openedAt, locale)} · {t('intake.fields.reports')} {n.reports}
                   </div>
-                  {n.category ? (
-                    <Button
-                      size="small"
-                      type="link"
-                      style={{ padding: 0 }}
-                      onClick={() => onUseCategory(n.category?.key ?? '')}
-                    >
-                      {t('intake.form.useThisCategory')}
-                    </Button>
-                  ) : null}
+                  <Space wrap size={8} style={{ marginTop: 4 }}>
+                    <FollowCaseButton item={n} />
+                    {n.category ? (
+                      <Button
+                        size="small"
+                        type="link"
+                        style={{ padding: 0 }}
+                        onClick={() => onUseCategory(n.category?.key ?? '')}
+                      >
+                        {t('intake.form.useThisCategory')}
+                      </Button>
+                    ) : null}
+                  </Space>
                 </div>
               </List.Item>
             )}
-          />
-          <Alert
-            type="info"
-            showIcon
-            title={t('intake.form.nearbyFollowGap')}
-            className="og-m-alert"
-            data-testid="follow-gap"
           />
         </>
       )}

@@ -8,6 +8,7 @@ import { useRemote } from '../features/registry/use-remote';
 import { useLocale, useT } from '../i18n/i18n';
 import { describeError } from '../shell/describe-error';
 import { MobileFrame } from './mobile-frame';
+import { RatingForm } from './rating-form';
 
 /** /m/track/:code (and /m/track to type a code): a report's public progress, with no personal data. */
 export default function TrackPage() {
@@ -72,50 +73,57 @@ function Tracking({ code }: { code: string }) {
   const v = tracking.data;
   if (!v) return null;
   return (
-    <Card className="og-m-card" data-testid="tracking" data-status={v.status}>
-      <div className="og-m-code" data-testid="tracking-code">
-        {v.trackingCode}
-      </div>
-      <Descriptions column={1} size="small" className="og-m-desc">
-        <Descriptions.Item label={t('intake.fields.status')}>
-          <Tag color={STATUS_COLOURS[v.status] ?? 'default'} data-testid="tracking-status">
-            {statusLabel(t, v.status)}
-          </Tag>
-        </Descriptions.Item>
-        <Descriptions.Item label={t('intake.fields.receivedAt')}>
-          <span data-testid="tracking-received">{formatTime(v.receivedAt, locale)}</span>
-        </Descriptions.Item>
-        <Descriptions.Item label={t('intake.fields.category')}>
-          <span data-testid="tracking-category">
-            {nameOf(v.category, locale) ?? t('intake.common.unclassified')}
-          </span>
-        </Descriptions.Item>
-        <Descriptions.Item label={t('intake.track.caseCode')}>{v.caseCode ?? '—'}</Descriptions.Item>
-      </Descriptions>
-      <Typography.Title level={5}>{t('intake.track.replies')}</Typography.Title>
-      {v.replies.length === 0 ? (
-        <Empty
-          image={Empty.PRESENTED_IMAGE_SIMPLE}
-          description={t('intake.track.noReplies')}
-          data-testid="no-replies"
-        />
-      ) : (
-        <List
-          size="small"
-          dataSource={v.replies}
-          renderItem={(r) => (
-            <List.Item data-testid="tracking-reply">
-              <div>
-                <div className="og-m-hint">{formatTime(r.at, locale)}</div>
-                <div>{r.text}</div>
-              </div>
-            </List.Item>
-          )}
-        />
-      )}
-      <Typography.Paragraph type="secondary" className="og-m-hint" style={{ marginTop: 12, marginBottom: 0 }}>
-        {t('intake.track.privacy')}
-      </Typography.Paragraph>
-    </Card>
+    <>
+      <Card className="og-m-card" data-testid="tracking" data-status={v.status}>
+        <div className="og-m-code" data-testid="tracking-code">
+          {v.trackingCode}
+        </div>
+        <Descriptions column={1} size="small" className="og-m-desc">
+          <Descriptions.Item label={t('intake.fields.status')}>
+            <Tag color={STATUS_COLOURS[v.status] ?? 'default'} data-testid="tracking-status">
+              {statusLabel(t, v.status)}
+            </Tag>
+          </Descriptions.Item>
+          <Descriptions.Item label={t('intake.fields.receivedAt')}>
+            <span data-testid="tracking-received">{formatTime(v.receivedAt, locale)}</span>
+          </Descriptions.Item>
+          <Descriptions.Item label={t('intake.fields.category')}>
+            <span data-testid="tracking-category">
+              {nameOf(v.category, locale) ?? t('intake.common.unclassified')}
+            </span>
+          </Descriptions.Item>
+          <Descriptions.Item label={t('intake.track.caseCode')}>{v.caseCode ?? '—'}</Descriptions.Item>
+        </Descriptions>
+        <Typography.Title level={5}>{t('intake.track.replies')}</Typography.Title>
+        {v.replies.length === 0 ? (
+          <Empty
+            image={Empty.PRESENTED_IMAGE_SIMPLE}
+            description={t('intake.track.noReplies')}
+            data-testid="no-replies"
+          />
+        ) : (
+          <List
+            size="small"
+            dataSource={v.replies}
+            renderItem={(r) => (
+              <List.Item data-testid="tracking-reply">
+                <div>
+                  <div className="og-m-hint">{formatTime(r.at, locale)}</div>
+                  <div>{r.text}</div>
+                </div>
+              </List.Item>
+            )}
+          />
+        )}
+        <Typography.Paragraph
+          type="secondary"
+          className="og-m-hint"
+          style={{ marginTop: 12, marginBottom: 0 }}
+        >
+          {t('intake.track.privacy')}
+        </Typography.Paragraph>
+      </Card>
+      {v.status === 'closed' ? <RatingForm code={v.trackingCode} /> : null}
+    </>
   );
 }

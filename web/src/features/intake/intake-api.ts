@@ -106,6 +106,8 @@ export interface ReportDetail extends ReportView {
   routing: unknown;
   extra: Record<string, unknown> | null;
   caseReportIds: string[];
+  /** The report's own photos, oldest first. */
+  photos: Photo[];
 }
 
 /** The stored routing, read defensively: the server types it `unknown`. */
@@ -285,6 +287,20 @@ export const fetchNearby = (
 
 export const fetchTracking = (api: ApiClient, code: string, signal?: AbortSignal) =>
   api.get<TrackingView>(`/api/track/${encodeURIComponent(code)}`, { signal });
+
+/** What following an open case answers (src/cases/followers.*): the follower's own tracking code. */
+export interface FollowResult {
+  trackingCode: string;
+  caseCode: string;
+  status: string;
+}
+
+/**
+ * POST /api/public/cases/:caseId/follow: a resident follows an open case instead of reporting it again
+ * (no sign-in; name and phone optional, for a call back). Answers a tracking code like a submission.
+ */
+export const followCase = (api: ApiClient, caseId: string, body: { name?: string; phone?: string }) =>
+  api.post<FollowResult>(`/api/public/cases/${encodeURIComponent(caseId)}/follow`, body);
 
 // ---------------------------------------------------------------------------------------------------------
 // Staff reads and decisions

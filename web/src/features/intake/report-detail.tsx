@@ -44,6 +44,7 @@ import {
 } from './intake-format';
 import { useCategoryOptions } from './intake-hooks';
 import { IntakeMap } from './intake-map';
+import { ReportPhotos } from './report-photos';
 
 /** The kinds of unit a case may be assigned to (src/intake/reports.service.ts ASSIGNABLE_KINDS), most used first. */
 const ASSIGNABLE_KINDS = [
@@ -241,9 +242,7 @@ export function ReportDetailView({
           </Descriptions.Item>
         ) : null}
         <Descriptions.Item label={t('intake.fields.photos')}>
-          <Typography.Text type="secondary" className="og-small" data-testid="photos-gap">
-            {t('intake.detail.photosGap')}
-          </Typography.Text>
+          <ReportPhotos photos={detail.photos} />
         </Descriptions.Item>
       </Descriptions>
 
