@@ -563,6 +563,14 @@ for (const dialect of DIALECTS) {
       const split = await splitReport(deps, ctx(dispatcher), near.id);
       expect(split.case!.id).not.toBe(first.caseId);
       expect(split.case).toMatchObject({ status: 'active', step: 'collect', category: { key: ENFORCEMENT } });
+      // The split-off case starts the loop with its state and acceptance deadline, like any new case.
+      const row = await deps.database.db
+        .selectFrom('case_file')
+        .select(['state', 'due_at'])
+        .where('id', '=', split.case!.id)
+        .executeTakeFirstOrThrow();
+      expect(JSON.parse(row.state ?? 'null')).toMatchObject({ status: 'active', step: 'collect', version: 1 });
+      expect(row.due_at).not.toBeNull();
       const after = await deps.database.db
         .selectFrom('report')
         .selectAll()

@@ -73,7 +73,6 @@ import {
   findIdempotencyRecord,
   findReport,
   findReportByTrackingCode,
-  insertCase,
   insertReport,
   isUniqueViolation,
   listReports as storeListReports,
@@ -901,7 +900,7 @@ export async function assignReport(
 }
 
 /**
- * Splits a report off a case it was wrongly merged into: a new case (status open, step collect) from the
+ * Splits a report off a case it was wrongly merged into: a new case (status active, step collect) from the
  * report's own category and routing, and the report's case link moved to it — the one association of a
  * report that may change. Refused (Conflict) for the only report of its case. Audited ('report.split').
  */
@@ -910,28 +909,25 @@ export async function splitReport(deps: Deps, ctx: ActionContext, id: string): P
   const r = await visibleReport(deps, ctx.actor, id);
   const from = r.case;
   if (!from) throw conflict('reportWithoutCase', { field: 'id', value: id });
+  // Read before the transaction: on SQLite a read through deps.database.db inside it would wait on itself.
+  const limits = await caseRulesOf(deps).limits();
   await audited(deps, ctx, async (tx, audit) => {
     const members = await reportIdsOfCase(tx, from.id);
     if (members.length < 2 || !members.includes(r.id))
       throw conflict('reportNotMerged', { field: 'id', value: id });
-    const now = deps.clock().toISOString();
     const caseId = newId();
     const code = makeCaseCode(deps.clock(), randomBytes(6));
-    await insertCase(tx, {
+    // The split-off case starts the loop afresh (collect, its deadlines) from the report's own facts.
+    await openCaseForReport(tx, limits, {
       id: caseId,
       code,
-      status: 'active',
-      step: 'collect',
-      category_key: r.category?.key ?? null,
-      lng: r.location?.lng ?? null,
-      lat: r.location?.lat ?? null,
-      responsible_unit_id: r.responsibleUnit?.id ?? null,
-      unit_path: r.unitPath,
-      opened_at: now,
-      closed_at: null,
-      created_at: now,
-      updated_at: now,
-      version: 1,
+      channel: r.channel,
+      categoryKey: r.category?.key ?? null,
+      receivedAt: deps.clock(),
+      extra: null,
+      point: r.location ?? null,
+      unitPath: r.unitPath,
+      routedUnitId: r.responsibleUnit?.id ?? null,
     });
     if (!(await setReportCase(tx, r.id, from.id, caseId)))
       throw conflict('versionConflict', { entity: 'report', field: 'caseId' });
