@@ -6,7 +6,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import autocannon from 'autocannon';
+import { fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import SQLite from 'better-sqlite3';
 import Fastify from 'fastify';
 import { pino } from 'pino';
@@ -27,28 +28,26 @@ interface Result {
 const arg = (args: string[], name: string, fallback: string) =>
   args.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback;
 
-/** A small seeded RNG (mulberry32): the same run sends the same reports. */
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+interface Load {
+  url: string;
+  connections: number;
+  duration: number;
+  compounds: { lng: number; lat: number }[];
+  categories: string[];
+  seed: number;
 }
 
-async function cannon(opts: autocannon.Options): Promise<Result> {
-  const r = await autocannon(opts);
-  return {
-    rps: r.requests.average,
-    p50: r.latency.p50,
-    p99: r.latency.p99,
-    ok: r['2xx'],
-    errors: r.errors,
-    non2xx: r.non2xx,
-  };
+/** Runs autocannon in a child process (scripts/bench-load-worker.mjs): the server keeps this process. */
+function cannon(load: Load): Promise<Result> {
+  return new Promise((resolve, reject) => {
+    const child = fork(fileURLToPath(new URL('../scripts/bench-load-worker.mjs', import.meta.url)));
+    child.once('message', (m) => resolve(m as Result));
+    child.once('error', reject);
+    child.once('exit', (code) => {
+      if (code !== 0) reject(new Error(`load generator exited with ${code}`));
+    });
+    child.send(load);
+  });
 }
 
 const fmt = (r: Result) =>
@@ -95,37 +94,27 @@ export async function run(args: string[]): Promise<void> {
   await bare.listen({ port: 0, host: '127.0.0.1' });
   const bareUrl = `http://127.0.0.1:${(bare.server.address() as { port: number }).port}`;
 
-  const random = rng(20261129);
-  const body = () => {
-    const c = compounds[Math.floor(random() * compounds.length)] ?? { lng: 121.38, lat: 31.11 };
-    // ±~150 m around a compound, WGS-84: some land near an open case of the same category and join it.
-    return JSON.stringify({
-      channel: 'resident',
-      categoryKey: categories[Math.floor(random() * categories.length)],
-      description: '小区门口有暴露垃圾，已经两天没人清理，影响通行。',
-      location: { lng: (c.lng ?? 0) + (random() - 0.5) * 0.003, lat: (c.lat ?? 0) + (random() - 0.5) * 0.003, crs: 'wgs84', accuracy: 15 },
-      reporter: { name: '市民', phone: '13800138000' },
-    });
-  };
-  const requests = [
-    {
-      method: 'POST' as const,
-      setupRequest: (req: autocannon.Request) => ({ ...req, body: body() }),
-    },
-  ];
-  const headers = { 'content-type': 'application/json' };
+  const points = compounds.flatMap((c) => (c.lng === null || c.lat === null ? [] : [{ lng: c.lng, lat: c.lat }]));
+  const load = (url: string, n: number, seconds: number): Load => ({
+    url,
+    connections: n,
+    duration: seconds,
+    compounds: points,
+    categories,
+    seed: 20261129,
+  });
   process.stdout.write(
-    `OneGrid intake bench: SQLite synchronous=${synchronous}, ${connections} connections, ${duration} s per run, ` +
+    `OneGrid intake bench: SQLite synchronous=${synchronous}, ${connections} connections (load from a child process), ${duration} s per run, ` +
       `${compounds.length} compounds, ${categories.length} categories\n`,
   );
   // Warm-up: routing index build, JIT.
-  await cannon({ url: `${appUrl}/api/reports`, headers, requests, connections: 4, duration: 2 });
-  await cannon({ url: `${bareUrl}/bare`, headers, requests, connections: 4, duration: 1 });
-  const bareRun = await cannon({ url: `${bareUrl}/bare`, headers, requests, connections, duration });
+  await cannon(load(`${appUrl}/api/reports`, 4, 2));
+  await cannon(load(`${bareUrl}/bare`, 4, 1));
+  const bareRun = await cannon(load(`${bareUrl}/bare`, connections, duration));
   const before = Number(
     (await db.selectFrom('report').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n,
   );
-  const intake = await cannon({ url: `${appUrl}/api/reports`, headers, requests, connections, duration });
+  const intake = await cannon(load(`${appUrl}/api/reports`, connections, duration));
   const after = Number(
     (await db.selectFrom('report').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n,
   );
