@@ -49,8 +49,8 @@ export const dualReportMessages: MessageCatalogue = {
     en: 'List the missed sites or reports',
   },
   dutyNoticeReportNotCompany: {
-    'zh-CN': '该报告不在此物业服务企业管理的小区内：{value}',
-    en: 'This report is not in a compound the company manages: {value}',
+    'zh-CN': '该报告或违建点位不在此物业服务企业管理的小区内：{value}',
+    en: 'This report or site is not in a compound the company manages: {value}',
   },
   dutyNoticeAlreadyDelivered: { 'zh-CN': '通知已送达', en: 'The notice has already been delivered' },
   dutyNoticeNotDelivered: { 'zh-CN': '通知尚未送达，不能回复', en: 'The notice has not been delivered yet' },

@@ -142,9 +142,14 @@ describe.each(DIALECTS)('dual reports, duty notices and patrol coverage over HTT
   });
 
   it('issues, delivers and answers a duty notice, and shows the duty score to 房管 but not to the company', async () => {
+    // A site of the company's compounds: the dual report filed above, grouped by the matcher.
+    expect((await send('POST', '/api/matching/rebuild', squadLeader, {})).statusCode).toBe(200);
+    const sites = ((await send('GET', '/api/matching/sites', squadLeader)).json() as { items: Array<{ id: string; propertyCompanyId: string | null }> }).items;
+    const site = sites.find((x) => x.propertyCompanyId === w.company.id);
+    expect(site).toBeDefined();
     const issued = await send('POST', '/api/duty-notices', squadLeader, {
       companyId: w.company.id,
-      missed: [{ kind: 'site', id: 'site-x' }],
+      missed: [{ kind: 'site', id: site!.id }],
     });
     expect(issued.statusCode).toBe(201);
     const id = issued.json().id;

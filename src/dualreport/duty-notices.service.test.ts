@@ -7,6 +7,7 @@ import { createRoutingEngine } from '../routing/routing.service.js';
 import { submitReport } from '../intake/reports.service.js';
 import { generateDistrict } from '../intake/reports.test-support.js';
 import { buildTestDeps, type TestDeps } from '../testing/deps.js';
+import { listSites, rebuildSites } from '../matching/matching.service.js';
 import { submitDualReport } from './dual-report.service.js';
 import { dutyScore } from './duty-notices.js';
 import {
@@ -58,6 +59,8 @@ describe.each(DIALECTS)('duty notices [%s]', (dialect) => {
   let w: DualReportWorld;
   let now = new Date('2026-11-30T02:00:00.000Z');
   let missedReportId: string;
+  /** Two sites (matching) in compounds of w.company. */
+  let sites: string[];
   const ctx = (actor: DualReportWorld['officer']) => ({ actor, requestId: 'req-test' });
   const auditCount = async () =>
     Number(
@@ -89,6 +92,12 @@ describe.each(DIALECTS)('duty notices [%s]', (dialect) => {
       ctx(w.companyUser),
       dualInput(w.managed[1], now, 30),
     );
+    await rebuildSites(deps, ctx(w.squadLeader));
+    sites = (await listSites(deps, w.squadLeader, {}))
+      .filter((x) => x.propertyCompanyId === w.company.id)
+      .map((x) => x.id)
+      .sort();
+    expect(sites.length).toBeGreaterThanOrEqual(2);
   }, 300_000);
   afterAll(async () => deps.cleanup());
 
@@ -98,13 +107,13 @@ describe.each(DIALECTS)('duty notices [%s]', (dialect) => {
       missed: [
         { kind: 'report', id: missedReportId },
         { kind: 'report', id: missedReportId },
-        { kind: 'site', id: 'site-1' },
+        { kind: 'site', id: sites[0]! },
       ],
       note: '请加强巡查，及时劝阻并报告',
     });
     expect(issued.missed).toEqual([
       { kind: 'report', id: missedReportId },
-      { kind: 'site', id: 'site-1' },
+      { kind: 'site', id: sites[0]! },
     ]);
     expect(
       await errorOf(replyDutyNotice(deps, ctx(w.companyUser), issued.id, { reply: '已整改' })),
@@ -119,7 +128,7 @@ describe.each(DIALECTS)('duty notices [%s]', (dialect) => {
     ).toMatchObject({ code: 'NotFound' });
     const second = await issueDutyNotice(deps, ctx(w.squadLeader), {
       companyId: w.company.id,
-      missed: [{ kind: 'site', id: 'site-2' }],
+      missed: [{ kind: 'site', id: sites[1]! }],
     });
     await deliverDutyNotice(deps, ctx(w.squadLeader), second.id);
     const replied = await replyDutyNotice(deps, ctx(w.companyUser), issued.id, {
@@ -172,6 +181,17 @@ describe.each(DIALECTS)('duty notices [%s]', (dialect) => {
           companyId: w.otherCompany.id,
           missed: [{ kind: 'report', id: missedReportId }],
         }),
+      ),
+    ).toMatchObject({ code: 'Invalid', key: 'dutyNoticeReportNotCompany', field: 'missed[0].id' });
+    // A site must exist (and be seen by the issuer) and lie in one of the company's compounds.
+    expect(
+      await errorOf(
+        issueDutyNotice(deps, ctx(w.squadLeader), { companyId: w.company.id, missed: [{ kind: 'site', id: 'site-nope' }] }),
+      ),
+    ).toMatchObject({ code: 'Invalid', field: 'missed[0].id' });
+    expect(
+      await errorOf(
+        issueDutyNotice(deps, ctx(w.squadLeader), { companyId: w.otherCompany.id, missed: [{ kind: 'site', id: sites[0]! }] }),
       ),
     ).toMatchObject({ code: 'Invalid', key: 'dutyNoticeReportNotCompany', field: 'missed[0].id' });
     expect(

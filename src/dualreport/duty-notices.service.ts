@@ -3,6 +3,7 @@
  * the company replies; every step is audited. The duty score of a company for a period, for the bureau and
  * the district housing department (房管, which fines under 上海市住宅物业管理规定 第87条).
  */
+import { getSite } from '../matching/matching.service.js';
 import type { Deps } from '../deps.js';
 import { audited, type ActionContext } from '../access/audit.service.js';
 import { can, inScope, systemActor, type Actor } from '../access/roles.js';
@@ -74,8 +75,8 @@ export interface DutyNoticeInput {
 }
 
 /**
- * A squad issues a duty notice. Each missed report must be one the issuer sees and lie in a compound the
- * company manages; site ids (matching) are kept as given.
+ * A squad issues a duty notice. Each missed report or site (matching) must be one the issuer sees and lie
+ * in a compound the company manages.
  */
 export async function issueDutyNotice(
   deps: Deps,
@@ -92,8 +93,14 @@ export async function issueDutyNotice(
   const missed = checkMissed(input.missed);
   const note = checkText('note', input.note, NOTE_MAX, false);
   for (const [i, m] of missed.entries()) {
-    if (m.kind !== 'report') continue;
     const field = `missed[${i}].id`;
+    if (m.kind === 'site') {
+      // A site (matching) the issuer sees, in a compound of this company.
+      const site = await unknownAs(() => getSite(deps, actor, m.id), field, m.id);
+      if (site.propertyCompanyId !== company.id)
+        throw invalid('dutyNoticeReportNotCompany', { field, value: m.id });
+      continue;
+    }
     const r = await unknownAs(() => getReport(deps, actor, m.id), field, m.id);
     const compound = r.compoundId ? await getCompound(deps, registryReader, r.compoundId) : null;
     if (compound?.propertyCompany?.id !== company.id)
