@@ -18,6 +18,7 @@ const TrackPage = lazy(() => import('./mobile/track-page'));
 const PatrolPage = lazy(() => import('./mobile/patrol-page'));
 const TasksPage = lazy(() => import('./mobile/tasks-page'));
 const CasePhonePage = lazy(() => import('./mobile/case-page'));
+const DualReportPage = lazy(() => import('./mobile/dual-report-page'));
 // The bureau's case rules and the alert inbox, beside the case list (matched before the cases/* splat).
 const TimeLimitsPage = lazy(() => import('./features/cases/time-limits-page'));
 const CalendarPage = lazy(() => import('./features/cases/calendar-page'));
@@ -82,6 +83,17 @@ const router = createBrowserRouter([
       <RequireSession>
         <PhonePage>
           <CasePhonePage />
+        </PhonePage>
+      </RequireSession>
+    ),
+  },
+  // A property company's dual report (双报告), behind sign-in like /m/patrol.
+  {
+    path: '/m/dual-report',
+    element: (
+      <RequireSession>
+        <PhonePage>
+          <DualReportPage />
         </PhonePage>
       </RequireSession>
     ),
