@@ -72,6 +72,27 @@ describe.each(DIALECTS)('dual reports, duty notices and patrol coverage over HTT
   }, 300_000);
   afterAll(async () => t.close());
 
+  it('offers a company user its own compounds and the illegal-construction categories, and nobody else', async () => {
+    const res = await send('GET', '/api/dual-reports/form', company);
+    expect(res.statusCode, res.body).toBe(200);
+    const form = res.json() as { company: { id: string }; compounds: { id: string }[]; categories: { key: string }[] };
+    expect(form.company.id).toBe(w.company.id);
+    const ids = form.compounds.map((c) => c.id);
+    expect(ids).toEqual(expect.arrayContaining([...w.managed]));
+    const managedInDb = await t.deps.database.db
+      .selectFrom('compound')
+      .select('id')
+      .where('property_company_id', '=', w.company.id)
+      .execute();
+    expect([...ids].sort()).toEqual(managedInDb.map((r) => r.id).sort());
+    expect(form.categories.length).toBeGreaterThan(0);
+    for (const c of form.categories) {
+      const row = await t.deps.database.db.selectFrom('category').select('family').where('key', '=', c.key).executeTakeFirstOrThrow();
+      expect(row.family).toBe('illegalConstruction');
+    }
+    expect((await send('GET', '/api/dual-reports/form', officer)).statusCode).toBe(403);
+  });
+
   it('takes a dual report, shows both receipts to the company, and lets each recipient acknowledge once (409 the second time)', async () => {
     const res = await send('POST', '/api/dual-reports', company, dualInput(w.managed[0], new Date(), 2));
     expect(res.statusCode).toBe(201);

@@ -9,6 +9,7 @@ import {
   getDualReport,
   recordOnSite,
   searchDualReports,
+  dualReportForm,
   submitDualReport,
   type DualReportEnv,
 } from './dual-report.service.js';
@@ -185,6 +186,36 @@ export async function dualReportRoutes(app: HttpServer, deps: Deps, env: DualRep
           ...(late === undefined ? {} : { late: late === 'true' }),
         }),
       };
+    },
+  );
+
+  app.get(
+    '/api/dual-reports/form',
+    {
+      schema: {
+        tags,
+        summary:
+          'For a property-company user: the compounds its company manages and the illegal-construction categories it may report',
+        querystring: z.strictObject({ lang }),
+        response: {
+          200: z.object({
+            company: z.object({ id: z.string(), name: z.string() }),
+            compounds: z.array(
+              z.object({
+                id: z.string(),
+                name: z.string(),
+                address: z.string().nullable(),
+                location: z.object({ lng: z.number(), lat: z.number() }).nullable(),
+              }),
+            ),
+            categories: z.array(z.object({ key: z.string(), name: z.string(), nameEn: z.string().nullable() })),
+          }),
+        },
+      },
+    },
+    async (req) => {
+      const { actor } = await authenticate(deps, req);
+      return dualReportForm(deps, actor);
     },
   );
 

@@ -11,8 +11,8 @@ import { can, inScope, systemActor, type Actor } from '../access/roles.js';
 import { DomainError, conflict, forbidden, invalid, isDomainError, notFound } from '../platform/errors.js';
 import { newId } from '../platform/ids.js';
 import type { WorkCalendar } from '../platform/calendar/calendar.js';
-import { getCategory } from '../registry/categories.service.js';
-import { getCompound } from '../registry/parties.service.js';
+import { getCategory, listCategories } from '../registry/categories.service.js';
+import { getCompound, searchCompounds } from '../registry/parties.service.js';
 import { getOrgUnit } from '../registry/org-units.service.js';
 import type { Compound } from '../registry/parties.js';
 import type { Category } from '../registry/categories.js';
@@ -136,6 +136,31 @@ async function lookup<T>(load: () => Promise<T>, key: string, field: string, val
     if (isDomainError(e) && e.code === 'NotFound') throw invalid(key, { field, reason: 'unknown', value });
     throw e;
   }
+}
+
+/** What a company user's form offers: the compounds its company manages and the categories it may report. */
+export interface DualReportForm {
+  company: { id: string; name: string };
+  compounds: { id: string; name: string; address: string | null; location: { lng: number; lat: number } | null }[];
+  categories: { key: string; name: string; nameEn: string | null }[];
+}
+
+/**
+ * The choices of the dual-report form for a property-company user, who holds no registry permission: read
+ * district-wide as the registry reader, then limited to the user's own company's compounds and to the
+ * illegal-construction family (the only categories submitDualReport accepts).
+ */
+export async function dualReportForm(deps: Pick<Deps, 'database'>, actor: Actor): Promise<DualReportForm> {
+  if (!can(actor, 'dualReport:create')) throw forbidden();
+  const company = await companyOf(deps, actor);
+  if (!company) throw forbidden('dualReportNoCompany', { field: 'actor' });
+  const compounds = await searchCompounds(deps, registryReader, { propertyCompanyId: company.id, limit: 5000 });
+  const categories = await listCategories(deps, registryReader, { family: 'illegalConstruction' });
+  return {
+    company,
+    compounds: compounds.map((c) => ({ id: c.id, name: c.name, address: c.address, location: c.location })),
+    categories: categories.map((c) => ({ key: c.key, name: c.name, nameEn: c.nameEn })),
+  };
 }
 
 // ---------------------------------------------------------------------------------------------------------

@@ -14,9 +14,6 @@ export const dualReportEn: DualReportMessages = {
   form: {
     compound: 'Compound',
     compoundPlaceholder: 'Choose a compound your company manages',
-    compoundsFromHistory:
-      'The compound registry is not yet open to property-company accounts; listed here are the compounds of your company’s earlier dual reports.',
-    noCompounds: 'No compound to choose: ask the bureau to open the compound registry to your account.',
     place: 'Where in the compound',
     building: 'Building',
     unit: 'Unit',

@@ -9,8 +9,6 @@ export const dualReportZhCN = {
   form: {
     compound: '小区',
     compoundPlaceholder: '选择贵司管理的小区',
-    compoundsFromHistory: '小区名录暂未向物业企业账号开放，此处列出贵司此前双报告中的小区。',
-    noCompounds: '没有可选的小区：请联系城管执法局为贵司账号开通小区名录。',
     place: '具体位置',
     building: '楼号',
     unit: '单元',

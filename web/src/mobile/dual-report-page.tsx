@@ -29,7 +29,6 @@ import { isApiError, type ApiClient } from '../api/client';
 import { useCurrentUser, useSession } from '../auth/session-context';
 import { useCasesT } from '../features/cases/cases-i18n';
 import {
-  fetchPublicCategories,
   newIdempotencyKey,
   photoThumbUrl,
   uploadPhoto,
@@ -138,66 +137,31 @@ interface SubmitBody {
 const fetchDualReports = (api: ApiClient, limit: number, signal?: AbortSignal) =>
   api.get<{ items: DualReport[] }>('/api/dual-reports', { query: { limit }, signal }).then((r) => r.items);
 
-/** The illegal-construction family (src/registry/categories.ts STANDARD_FAMILIES and 新增违建 06901). */
-const FAMILY_KEYS = ['event:06901', 'event:06001', 'event:08016'];
-
 interface Option {
   id: string;
   name: string;
 }
 
-/**
- * The compounds the user's company manages. The registry listing (GET /api/registry/compounds with
- * propertyCompanyId) needs registry:read, which property-company users do not hold today; then the page
- * falls back to the compounds of the company's earlier dual reports.
- */
-async function loadCompounds(
-  api: ApiClient,
-  canReadRegistry: boolean,
-  companyId: string | null,
-  earlier: DualReport[],
-  signal: AbortSignal,
-): Promise<{ items: Option[]; source: 'registry' | 'history' }> {
-  if (canReadRegistry && companyId) {
-    try {
-      const r = await api.get<{ items: Array<{ id: string; name: string; active: boolean }> }>(
-        '/api/registry/compounds',
-        { query: { propertyCompanyId: companyId, active: 'true', limit: 500 }, signal },
-      );
-      return { items: r.items.map((c) => ({ id: c.id, name: c.name })), source: 'registry' };
-    } catch (e) {
-      if (!isApiError(e) || e.status !== 403) throw e;
-    }
-  }
-  const seen = new Map<string, string>();
-  for (const r of earlier) if (!seen.has(r.compound.id)) seen.set(r.compound.id, r.compound.name);
-  const items = [...seen].map(([id, name]) => ({ id, name }));
-  items.sort((a, b) => a.name.localeCompare(b.name, 'zh-CN'));
-  return { items, source: 'history' };
+/** GET /api/dual-reports/form: the compounds the user's company manages and the categories it may report. */
+interface DualReportFormChoices {
+  company: { id: string; name: string };
+  compounds: Array<{ id: string; name: string }>;
+  categories: Array<{ key: string; name: string; nameEn: string | null }>;
 }
 
-/**
- * The family's categories: the registry's (GET /api/categories?family=illegalConstruction) when the user may
- * read it, else the public Open311 list limited to the family's keys (the server checks the family anyway).
- */
-async function loadCategories(
-  api: ApiClient,
-  canReadRegistry: boolean,
-  locale: Locale,
-  signal: AbortSignal,
-): Promise<Option[]> {
-  if (canReadRegistry) {
-    const r = await api.get<{ items: Array<{ key: string; name: string; nameEn: string; active: boolean }> }>(
-      '/api/categories',
-      { query: { family: 'illegalConstruction', limit: 500 }, signal },
-    );
-    return r.items.filter((c) => c.active).map((c) => ({ id: c.key, name: nameOf(c, locale) ?? c.key }));
-  }
-  const all = await fetchPublicCategories(api, locale, signal);
-  return FAMILY_KEYS.flatMap((key) => {
-    const c = all.find((x) => x.key === key);
-    return c ? [{ id: c.key, name: c.name }] : [];
-  });
+const fetchForm = (api: ApiClient, signal: AbortSignal) =>
+  api.get<DualReportFormChoices>('/api/dual-reports/form', { signal });
+
+async function loadCompounds(api: ApiClient, signal: AbortSignal): Promise<{ items: Option[] }> {
+  const f = await fetchForm(api, signal);
+  const items = f.compounds.map((c) => ({ id: c.id, name: c.name }));
+  items.sort((a, b) => a.name.localeCompare(b.name, 'zh-CN'));
+  return { items };
+}
+
+async function loadCategories(api: ApiClient, locale: Locale, signal: AbortSignal): Promise<Option[]> {
+  const f = await fetchForm(api, signal);
+  return f.categories.map((c) => ({ id: c.key, name: nameOf(c, locale) ?? c.key }));
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -558,25 +522,12 @@ function fieldName(serverField: string | null): FieldName | null {
   return null;
 }
 
-function DualReportForm({
-  earlier,
-  companyId,
-  onSubmitted,
-}: {
-  earlier: DualReport[] | null;
-  companyId: string | null;
-  onSubmitted: (r: DualReport) => void;
-}) {
+function DualReportForm({ onSubmitted }: { onSubmitted: (r: DualReport) => void }) {
   const t = useDualReportT();
   const tApp = useT();
   const { locale } = useLocale();
   const { api } = useSession();
-  const user = useCurrentUser();
-  const canReadRegistry = user.permissions.includes('registry:read');
-
-  const [compounds, setCompounds] = useState<{ items: Option[]; source: 'registry' | 'history' } | null>(
-    null,
-  );
+  const [compounds, setCompounds] = useState<{ items: Option[] } | null>(null);
   const [categories, setCategories] = useState<Option[] | null>(null);
   const [compoundId, setCompoundId] = useState<string | null>(null);
   const [building, setBuilding] = useState('');
@@ -604,9 +555,8 @@ function DualReportForm({
   const clearError = (f: FieldName) => setErrors((e) => (e[f] ? { ...e, [f]: undefined } : e));
 
   useEffect(() => {
-    if (earlier === null) return;
     const controller = new AbortController();
-    loadCompounds(api, canReadRegistry, companyId, earlier, controller.signal).then(
+    loadCompounds(api, controller.signal).then(
       (c) => {
         setCompounds(c);
         if (c.items.length === 1) setCompoundId((id) => id ?? c.items[0]?.id ?? null);
@@ -616,11 +566,11 @@ function DualReportForm({
       },
     );
     return () => controller.abort();
-  }, [api, canReadRegistry, companyId, earlier]);
+  }, [api]);
 
   useEffect(() => {
     const controller = new AbortController();
-    loadCategories(api, canReadRegistry, locale, controller.signal).then(
+    loadCategories(api, locale, controller.signal).then(
       (c) => {
         setCategories(c);
         // 新增违建 is what a property company finds most: the default.
@@ -631,7 +581,7 @@ function DualReportForm({
       },
     );
     return () => controller.abort();
-  }, [api, canReadRegistry, locale]);
+  }, [api, locale]);
 
   const validate = (): Partial<Record<FieldName, string>> => {
     const out: Partial<Record<FieldName, string>> = {};
@@ -737,11 +687,6 @@ function DualReportForm({
           size="large"
           data-testid="compound-select"
         />
-        {compounds?.source === 'history' ? (
-          <div className="og-m-hint" data-testid="compounds-from-history">
-            {compounds.items.length > 0 ? t('form.compoundsFromHistory') : t('form.noCompounds')}
-          </div>
-        ) : null}
       </Form.Item>
 
       <Form.Item label={t('form.place')} {...itemProps('place')}>
@@ -1066,7 +1011,6 @@ export default function DualReportPage() {
     return () => controller.abort();
   }, [allowed, reload]);
 
-  const companyId = mine?.[0]?.company.id ?? null;
   let content: ReactNode;
   if (!allowed)
     content = <Result status="403" subTitle={t('forbidden')} data-testid="dual-report-forbidden" />;
@@ -1085,8 +1029,6 @@ export default function DualReportPage() {
     content = (
       <DualReportForm
         key={formKey}
-        earlier={mine}
-        companyId={companyId}
         onSubmitted={(r) => {
           setDone(r);
           setMine((m) => [r, ...(m ?? []).filter((x) => x.id !== r.id)]);
