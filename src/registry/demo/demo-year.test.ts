@@ -85,6 +85,18 @@ for (const dialect of DIALECTS) {
       expect(d.missed.length).toBeGreaterThan(0);
       expect(d.channels.map((c) => c.channel).sort()).toEqual(['dualReport', 'hotline12345', 'patrol', 'resident']);
       expect((await verifyAuditChain(deps)).ok).toBe(true);
+      // Deliveries as the API would allow them: on site only after acknowledging, never before delivery.
+      const deliveries = await deps.database.db
+        .selectFrom('delivery')
+        .select(['delivered_at', 'acknowledged_at', 'on_site_at'])
+        .execute();
+      expect(deliveries.length).toBeGreaterThan(0);
+      const bad = deliveries.filter(
+        (d) =>
+          (d.on_site_at !== null && (d.acknowledged_at === null || d.on_site_at < d.acknowledged_at)) ||
+          (d.acknowledged_at !== null && d.acknowledged_at < d.delivered_at),
+      );
+      expect(bad).toEqual([]);
 
       // Once is enough: a second call does nothing.
       expect((await loadDemoDistrict(deps, { district, year: true })).skipped).toBe(true);

@@ -491,7 +491,10 @@ function buildRows(plan: DemoYearPlan, compounds: readonly YearCompound[], env: 
           if (!unit) continue;
           const { ack, onSite } = deliveryDeadlines(env.limits.calendar, new Date(r.receivedAt), r.underWay, DEFAULT_DUAL_REPORT_SETTINGS);
           const ackAt = r.receivedAt + (10 + randInt(rng, 80)) * 60_000;
-          const onSiteAt = r.receivedAt + (r.underWay ? 1 : 3 + randInt(rng, 20)) * HOUR;
+          const drawn = r.receivedAt + (r.underWay ? 1 : 3 + randInt(rng, 20)) * HOUR;
+          // On site only after acknowledging (the API refuses otherwise); the 拆违办 follows the squad by 2 h.
+          const squadOnSite = Math.max(drawn, ackAt + 15 * 60_000);
+          const onSiteAt = recipient === 'squad' ? squadOnSite : squadOnSite + 2 * HOUR;
           deliveries.push({
             id: newId(r.receivedAt),
             report_id: reportId,
@@ -506,8 +509,9 @@ function buildRows(plan: DemoYearPlan, compounds: readonly YearCompound[], env: 
             on_site_basis: onSite.basis,
             acknowledged_at: ackAt < nowMs ? iso(ackAt) : null,
             acknowledged_by: ackAt < nowMs ? (recipient === 'squad' ? env.staff.dispatcher : env.staff.liaison) : null,
-            on_site_at: recipient === 'squad' && onSiteAt < nowMs ? iso(onSiteAt) : null,
-            on_site_by: recipient === 'squad' && onSiteAt < nowMs ? env.staff.officer : null,
+            on_site_at: ackAt < nowMs && onSiteAt < nowMs ? iso(onSiteAt) : null,
+            on_site_by:
+              ackAt < nowMs && onSiteAt < nowMs ? (recipient === 'squad' ? env.staff.officer : env.staff.liaison) : null,
           });
         }
       }
