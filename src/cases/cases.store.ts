@@ -51,7 +51,7 @@ export interface CasePlacement {
 }
 
 /** The columns projected from a state (queries filter and sort on them; `state` stays the truth). */
-function projection(state: CaseState) {
+export function projection(state: CaseState) {
   const ended = state.status === 'rejected' || state.status === 'declined' || state.status === 'voided';
   return {
     status: state.status,

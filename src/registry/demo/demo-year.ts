@@ -13,6 +13,7 @@
  * Two parts: `planDemoYear` (pure, seeded: the same seed, world and `now` give the same history) and
  * `loadDemoYear` (one audited transaction of bulk inserts; the rows have the shapes the real services write).
  */
+import { projection } from '../../cases/cases.store.js';
 import sharp from 'sharp';
 import type { Insertable, Transaction } from 'kysely';
 import type { Deps } from '../../deps.js';
@@ -257,10 +258,8 @@ async function bulk<T extends keyof DB & string>(tx: Tx, table: T, rows: Readonl
     await (tx.insertInto(table) as any).values(rows.slice(i, i + size)).execute();
 }
 
-/** The columns a case's state projects to, as the case store writes them. */
+/** A case row as the case store writes it: the place beside the state's own projection (cases.store). */
 function caseRow(state: CaseState, code: string, c: YearCompound, point: { lng: number; lat: number }, openedAt: string, updatedAt: string): Insertable<DB['case_file']> {
-  const iso = (v: string | null | undefined) => (v === null || v === undefined ? null : new Date(v).toISOString());
-  const ended = state.status === 'rejected' || state.status === 'declined' || state.status === 'voided';
   return {
     id: state.id,
     code,
@@ -272,20 +271,7 @@ function caseRow(state: CaseState, code: string, c: YearCompound, point: { lng: 
     opened_at: openedAt,
     created_at: openedAt,
     updated_at: updatedAt,
-    status: state.status,
-    step: state.step,
-    channel: state.channel,
-    category_key: state.categoryKey,
-    parent_category_key: state.parentCategoryKey,
-    area_grade: state.areaGrade,
-    under_way: state.underWay ? 1 : 0,
-    handling_unit_id: state.handlingUnitId,
-    step_started_at: iso(state.stepStartedAt),
-    due_at: iso(state.deadline?.due),
-    reporter_due_at: state.reporterInformedAt === null ? iso(state.reporterDeadline?.due) : null,
-    closed_at: iso(state.closedAt) ?? (ended ? iso(state.stepStartedAt) : null),
-    version: state.version,
-    state: JSON.stringify(state),
+    ...projection(state),
   };
 }
 
