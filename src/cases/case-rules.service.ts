@@ -438,6 +438,6 @@ export async function computeDueInstant(
   return computeDeadline(calendar, {
     from,
     rule: { n: input.add, unit: input.unit },
-    basis: input.basis?.trim() || 'onegrid calendar (computed on request; no legal basis given)',
+    basis: input.basis?.trim() || '按需试算，未注明依据 (computed on request; no legal basis given)',
   });
 }

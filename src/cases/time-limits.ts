@@ -213,7 +213,7 @@ export function handleLimitsFromCategories(
             step: 'handle' as const,
             rule: {
               ...row.timeLimit,
-              basis: `category ${row.key}: handling limit set in the category registry`,
+              basis: `类别目录 ${row.key}：目录中设定的处置时限 (handling limit set in the category registry)`,
             },
           },
         ],
@@ -230,7 +230,7 @@ export function mergeTimeLimitTables(...tables: readonly TimeLimitTable[]): Time
 }
 
 // Bureau practice: GB/T 30428 / CJ/T 315 leave the step limits of the loop to the city; these are the demo's.
-const PRACTICE = '区局工作规范 (demo default; GB/T 30428 leaves step limits to the city)';
+const PRACTICE = '区局工作规范（演示默认值；GB/T 30428 将环节时限交由各地规定）';
 
 const entry = (
   scope: TimeLimitScope,
