@@ -20,20 +20,10 @@ import { ROLE_PERMISSIONS, scopePathOf, type Actor } from '../src/access/roles.j
 import { getCase, listCases, moveCase, caseRulesOf } from '../src/cases/cases.service.js';
 import { startCase, type CaseState } from '../src/cases/case-loop.js';
 import { sweepDeadlines } from '../src/cases/alerts.service.js';
+import { mulberry32 } from '../src/registry/demo/random.js';
 
 const arg = (args: string[], name: string, fallback: string) =>
   args.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback;
-
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const DAY = 86_400_000;
 const pct = (xs: number[], p: number) => {
@@ -62,7 +52,7 @@ interface Fixture {
 /** Generates the cases straight into the tables, in multi-row inserts. */
 async function generate(deps: Deps, n: number, log: (s: string) => void): Promise<Fixture> {
   const db = deps.database.db;
-  const random = rng(1_000_003);
+  const random = mulberry32(1_000_003);
   const user = await db
     .selectFrom('app_user as u')
     .innerJoin('org_unit as o', 'o.id', 'u.unit_id')

@@ -23,7 +23,7 @@ import { matchingRoutes } from './matching/matching.routes.js';
 import { routingRoutes } from './routing/routing.routes.js';
 import { routingMessages } from './routing/routing.messages.js';
 import { createRoutingEngine } from './routing/routing.service.js';
-import { createCaseRulesSource } from './cases/rules-source.js';
+import { caseRulesOf } from './cases/cases.service.js';
 import { casesMessages } from './cases/cases.messages.js';
 import { casesRoutes } from './cases/cases.routes.js';
 import { dualReportMessages } from './dualreport/dual-report.messages.js';
@@ -148,7 +148,7 @@ export async function buildApp(deps: Deps): Promise<HttpServer> {
   await app.register(async (scope) => reportRoutes(scope as unknown as HttpServer, deps, routing));
   await app.register(async (scope) => open311Routes(scope as unknown as HttpServer, deps, { engine: routing }), { prefix: '/open311/v2' });
   // One rules source (time limits + working-day calendar) per app, shared by every case service.
-  const caseRules = createCaseRulesSource(deps);
+  const caseRules = caseRulesOf(deps);
   // [cases routes]
   await app.register(async (scope) => casesRoutes(scope as unknown as HttpServer, deps, caseRules));
   // [case rules routes: time limits, calendar, ratings, followers]

@@ -8,7 +8,6 @@ import { CASE_STATUSES, CASE_STEPS, MOVE_TYPES } from './case-loop.js';
 import { DOCUMENT_KINDS, ENFORCEMENT_MOVE_TYPES, EXECUTION_OUTCOMES } from './enforcement.js';
 import type { CaseRulesSource } from './rules-source.js';
 import {
-  bindCaseRules,
   caseMap,
   getCase,
   getEnforcement,
@@ -214,11 +213,9 @@ const ctxOf = (actor: Awaited<ReturnType<typeof authenticate>>['actor'], request
 /**
  * The case loop over HTTP: list with filters and cursor, map of open cases by urgency, detail, moves with
  * optimistic versions (409 with the current state), the enforcement procedure, and "my tasks". `rules` is
- * the application's one rules source, bound here for intake's receipts as well.
+ * the application's one rules source (caseRulesOf), the one intake's receipts use as well.
  */
 export async function casesRoutes(app: HttpServer, deps: Deps, rules: CaseRulesSource): Promise<void> {
-  bindCaseRules(deps, rules);
-
   app.get(
     '/api/cases',
     {

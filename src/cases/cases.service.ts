@@ -73,18 +73,13 @@ const registryReader = systemActor('cases');
 // The rules source of a database
 // ---------------------------------------------------------------------------------------------------------
 
-// Intake opens cases in its receipt and gets no rules source passed in; the app binds its one source here
-// (casesRoutes) so that both share one cache and its invalidation. Keyed by the database, so separate test
-// databases never share one. Callers read `limits()` before their transaction: on SQLite the rules source's
-// read would wait forever on the connection the transaction holds.
+// One rules source per database, shared by every case service, intake's receipts and the app's routes, so
+// that all share one cache and its invalidation. Keyed by the database, so separate test databases never
+// share one. Callers read `limits()` before their transaction: on SQLite the rules source's read would wait
+// forever on the connection the transaction holds.
 const rulesByDatabase = new WeakMap<object, CaseRulesSource>();
 
-/** Makes `source` the rules source of this database's case services (the app calls it once). */
-export function bindCaseRules(deps: Pick<Deps, 'database'>, source: CaseRulesSource): void {
-  rulesByDatabase.set(deps.database, source);
-}
-
-/** The rules source bound to this database, or a new one bound now. */
+/** The rules source of this database (made on first use). */
 export function caseRulesOf(deps: Pick<Deps, 'database'>): CaseRulesSource {
   let source = rulesByDatabase.get(deps.database);
   if (!source) {

@@ -14,9 +14,10 @@ export const PHOTO_UPLOADS_PER_MINUTE = 60;
 /** The multipart form field that carries the photo. */
 export const PHOTO_FIELD = 'photo';
 
-const photoView = z.object({
+/** A photo as the API shows it (upload answer, report detail). */
+export const photoView = z.object({
   id: z.string(),
-  sha256: z.string(),
+  sha256: z.string().describe('SHA-256 of the original as uploaded (evidence)'),
   servedUrl: z.string(),
   thumbUrl: z.string(),
   mime: z.enum(PHOTO_MIMES),

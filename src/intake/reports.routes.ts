@@ -10,7 +10,7 @@ import type { Actor } from '../access/roles.js';
 import { decodeCsv } from '../registry/csv.js';
 import { partiesMessages } from '../registry/parties.messages.js';
 import type { RoutingEngine } from '../routing/routing.service.js';
-import { PHOTO_MIMES } from './photos.js';
+import { photoView } from './photos.routes.js';
 import { anonymousActor } from './photos.service.js';
 import { IMPORT_CHANNELS, importReports } from './import.service.js';
 import {
@@ -89,17 +89,6 @@ const reportView = z.object({
       version: z.number(),
     })
     .nullable(),
-});
-// The shape of photos.routes' photo view (POST /api/photos): the same Photo, listed with its report.
-const photoView = z.object({
-  id: z.string(),
-  sha256: z.string().describe('SHA-256 of the original as uploaded (evidence)'),
-  servedUrl: z.string(),
-  thumbUrl: z.string(),
-  mime: z.enum(PHOTO_MIMES),
-  bytes: z.number(),
-  width: z.number().nullable(),
-  height: z.number().nullable(),
 });
 const reportDetail = reportView.extend({
   routing: z.unknown(),

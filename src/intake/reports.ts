@@ -117,7 +117,7 @@ const problem = (field: string, key: string, reason: string, value?: unknown): F
     : { field, key, reason, value: String(value) };
 
 /** Mobile or landline, optionally with + and dashes: 13812345678, 021-64123456, +8613812345678, 12345. */
-const PHONE = /^\+?[0-9][0-9-]{4,19}$/;
+export const REPORTER_PHONE = /^\+?[0-9][0-9-]{4,19}$/;
 /** ISO-8601 date-time with an explicit offset or Z: a time without a zone is ambiguous and refused. */
 const ISO_WITH_ZONE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 
@@ -174,7 +174,7 @@ export function checkReport(
     out.push(problem('address', 'fieldTooLong', 'tooLong', ADDRESS_MAX));
   if (d.reporterName !== null && [...d.reporterName].length > REPORTER_NAME_MAX)
     out.push(problem('reporter.name', 'fieldTooLong', 'tooLong', REPORTER_NAME_MAX));
-  if (d.reporterPhone !== null && !PHONE.test(d.reporterPhone))
+  if (d.reporterPhone !== null && !REPORTER_PHONE.test(d.reporterPhone))
     out.push(problem('reporter.phone', 'phoneInvalid', 'format', d.reporterPhone));
   if (d.observedAt !== null) {
     const p = observedAtProblem('observedAt', d.observedAt, now, settings.clockSkewMs);

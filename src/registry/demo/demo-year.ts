@@ -15,7 +15,8 @@
  */
 import { projection } from '../../cases/cases.store.js';
 import sharp from 'sharp';
-import type { Insertable, Transaction } from 'kysely';
+import type { Insertable } from 'kysely';
+import { bulkInsert, demoYearSources, illegalConstructionCategories } from './demo-year.store.js';
 import type { Deps } from '../../deps.js';
 import type { DB } from '../../schema.js';
 import { audited } from '../../access/audit.service.js';
@@ -234,7 +235,6 @@ const isoWeekday = (ms: number) => ((Math.floor((ms + 8 * HOUR) / DAY) + 3) % 7)
 // Loading
 // ---------------------------------------------------------------------------------------------------------
 
-type Tx = Transaction<DB>;
 
 export interface DemoYearResult {
   reports: number;
@@ -246,16 +246,6 @@ export interface DemoYearResult {
   sites: number;
   verifiedSites: number;
   seconds: number;
-}
-
-/** Inserts rows in chunks that stay under both dialects' bound-parameter limits. */
-async function bulk<T extends keyof DB & string>(tx: Tx, table: T, rows: ReadonlyArray<Insertable<DB[T]>>): Promise<void> {
-  if (rows.length === 0) return;
-  const cols = Object.keys(rows[0] as object).length;
-  const size = Math.max(1, Math.floor(30_000 / cols));
-  for (let i = 0; i < rows.length; i += size)
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- Kysely's generic insert over a table name
-    await (tx.insertInto(table) as any).values(rows.slice(i, i + size)).execute();
 }
 
 /** A case row as the case store writes it: the place beside the state's own projection (cases.store). */
@@ -291,18 +281,15 @@ export async function loadDemoYear(deps: Deps, opts: { seed: number }): Promise<
   const started = Date.now();
   const db = deps.database.db;
   const now = deps.clock();
-  const cat = await db.selectFrom('category').select(['key', 'parent_key']).where('family', '=', 'illegalConstruction').execute();
-  const categoryKey = (cat.find((c) => c.parent_key !== null) ?? cat[0])?.key;
-  if (!categoryKey) return null;
-  const parentKey = cat.find((c) => c.key === categoryKey)?.parent_key ?? null;
-  const already = await db.selectFrom('report').select('id').where('category_key', 'in', cat.map((c) => c.key)).limit(1).executeTakeFirst();
-  if (already) return null;
+  const family = await illegalConstructionCategories(db);
+  const categoryKey = (family.categories.find((c) => c.parentKey !== null) ?? family.categories[0])?.key;
+  if (!categoryKey || family.reported) return null;
+  const parentKey = family.categories.find((c) => c.key === categoryKey)?.parentKey ?? null;
 
-  const units = await db.selectFrom('org_unit').select(['id', 'kind', 'code', 'path', 'parent_id']).execute();
+  const { units, compounds: compoundRows, companies, users } = await demoYearSources(db);
   const squadOfSub = new Map(units.filter((u) => u.kind === 'squad' && u.parent_id !== null).map((u) => [u.parent_id as string, u]));
   const subs = units.filter((u) => u.kind === 'subdistrict');
   const unitById = new Map(units.map((u) => [u.id, u]));
-  const compoundRows = await db.selectFrom('compound').select(['id', 'name', 'lng', 'lat', 'community_id', 'property_company_id']).where('active', '=', 1).orderBy('code').execute();
   const compounds: YearCompound[] = [];
   for (const r of compoundRows) {
     const community = unitById.get(r.community_id);
@@ -311,8 +298,6 @@ export async function loadDemoYear(deps: Deps, opts: { seed: number }): Promise<
     if (!squad || r.lng === null || r.lat === null) continue;
     compounds.push({ id: r.id, name: r.name, lng: Number(r.lng), lat: Number(r.lat), companyId: r.property_company_id, squadId: squad.id, squadPath: squad.path });
   }
-  const companies = await db.selectFrom('property_company').select(['id', 'name', 'credit_code']).execute();
-  const users = await db.selectFrom('app_user').select(['id', 'role', 'display_name']).where('active', '=', 1).execute();
   const userOf = (role: Role) => users.find((u) => u.role === role)?.id;
   const staff: Staff = {
     dispatcher: userOf('dispatcher') ?? userOf('squadLeader') ?? '',
@@ -323,11 +308,9 @@ export async function loadDemoYear(deps: Deps, opts: { seed: number }): Promise<
   };
   if (compounds.length === 0 || !staff.officer || !staff.leader || !staff.dispatcher) return null;
   const office = units.find((u) => u.kind === 'department' && u.code.endsWith('-D-illegalConstructionOffice'));
-  const propertyUnits = await db.selectFrom('property_company').select(['id', 'unit_id']).execute();
-  const companyUnit = new Map(propertyUnits.map((p) => [p.id, p.unit_id]));
   const submitterOfCompany = new Map<string, string>();
-  for (const u of await db.selectFrom('app_user').select(['id', 'unit_id']).where('role', '=', 'propertyCompany').execute())
-    for (const [cid, unitId] of companyUnit) if (unitId === u.unit_id) submitterOfCompany.set(cid, u.id);
+  for (const u of users)
+    if (u.role === 'propertyCompany') for (const c of companies) if (c.unit_id === u.unit_id) submitterOfCompany.set(c.id, u.id);
 
   const limits = await caseRulesOf(deps).limits();
   const plan = planDemoYear({ compounds, companies: companies.map((c) => ({ id: c.id, name: `${c.name} ${c.credit_code}` })) }, now, opts.seed);
@@ -337,15 +320,15 @@ export async function loadDemoYear(deps: Deps, opts: { seed: number }): Promise<
   const rows = buildRows(plan, compounds, { categoryKey, parentKey, limits, staff, office: office ?? null, submitterOfCompany, seed: opts.seed });
   const actor = systemActor('demo');
   await audited(deps, { actor }, async (tx, audit) => {
-    await bulk(tx, 'case_file', rows.cases);
-    await bulk(tx, 'report', rows.reports);
-    await bulk(tx, 'case_flow', rows.flows);
+    await bulkInsert(tx, 'case_file', rows.cases);
+    await bulkInsert(tx, 'report', rows.reports);
+    await bulkInsert(tx, 'case_flow', rows.flows);
     for (const a of rows.attachments) await insertAttachment(tx, { ...photo, id: a.id }, { caseId: a.caseId, uploadedBy: staff.officer, createdAt: a.at });
-    await bulk(tx, 'dual_report', rows.dualReports);
-    await bulk(tx, 'delivery', rows.deliveries);
-    await bulk(tx, 'patrol_plan', rows.plans);
-    await bulk(tx, 'patrol_record', rows.patrolRecords);
-    await bulk(tx, 'patrol_covered', rows.covered);
+    await bulkInsert(tx, 'dual_report', rows.dualReports);
+    await bulkInsert(tx, 'delivery', rows.deliveries);
+    await bulkInsert(tx, 'patrol_plan', rows.plans);
+    await bulkInsert(tx, 'patrol_record', rows.patrolRecords);
+    await bulkInsert(tx, 'patrol_covered', rows.covered);
     await audit({
       action: 'demo.loadYear',
       entity: 'demo',
