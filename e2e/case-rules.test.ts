@@ -14,6 +14,7 @@ import {
   screenshot,
   startServer,
   type RunningServer,
+  pickOption,
 } from './harness.js';
 
 const skipReason = browserSkipReason();
@@ -130,13 +131,7 @@ describe.skipIf(skipReason !== null)(
       });
 
       await stage('filter by step', async () => {
-        await page.getByTestId('tl-filter-step').click();
-        await page
-          .locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option', {
-            hasText: '告知举报人',
-          })
-          .first()
-          .click();
+        await pickOption(page, page.getByTestId('tl-filter-step'), '告知举报人');
         await expect.poll(() => page.locator('[data-testid="tl-row"]').count()).toBe(1);
         expect(await text(page.locator('[data-testid="tl-row"]').first())).toContain('第26条');
         await page.getByTestId('tl-filter-step').locator('.ant-select-clear').click({ force: true });
@@ -284,13 +279,7 @@ describe.skipIf(skipReason !== null)(
       });
 
       await stage('filter by kind and follow the link to the case', async () => {
-        await page.getByTestId('alerts-kind').click();
-        await page
-          .locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option', {
-            hasText: '已超期',
-          })
-          .first()
-          .click();
+        await pickOption(page, page.getByTestId('alerts-kind'), '已超期');
         await expect
           .poll(async () =>
             page

@@ -16,6 +16,7 @@ import {
   screenshot,
   startServer,
   type RunningServer,
+  pickOption,
 } from './harness.js';
 
 const skipReason = browserSkipReason();
@@ -47,17 +48,6 @@ async function signIn(page: Page, username: string) {
   await page.getByTestId('login-username').fill(username);
   await page.getByTestId('login-password').fill(DEMO_PASSWORD);
   await page.getByTestId('login-submit').click();
-}
-
-async function chooseOption(page: Page, select: Locator, search: string, optionText: string | RegExp) {
-  await select.click();
-  await page.keyboard.type(search);
-  await page
-    .locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option', {
-      hasText: optionText,
-    })
-    .first()
-    .click();
 }
 
 const photoPng = (colour: string) =>
@@ -211,7 +201,7 @@ describe.skipIf(skipReason !== null)(
         // The reporter is shown to the dispatcher (who calls back); the timeline is still empty.
         expect(await text(dispatcher.getByTestId('case-reporter'))).toContain('王女士');
         await consoleMove(dispatcher, 'accept', 'open', async (form) => {
-          await chooseOption(dispatcher, form.getByTestId('move-category'), '暴露垃圾', '暴露垃圾');
+          await pickOption(dispatcher, form.getByTestId('move-category'), '暴露垃圾', { search: '暴露垃圾' });
         });
         expect(await text(dispatcher.getByTestId('case-category'))).toBe('暴露垃圾');
         // Opening is the squad leader's: the dispatcher is offered only to inform the reporter (第26条).
@@ -234,12 +224,9 @@ describe.skipIf(skipReason !== null)(
         await dispatcher.reload();
         await dispatcher.getByTestId('case-detail').waitFor();
         await consoleMove(dispatcher, 'dispatch', 'handle', async (form) => {
-          await chooseOption(
-            dispatcher,
-            form.getByTestId('move-target-unit'),
-            workstationUnit.name.slice(0, 4),
-            workstationUnit.name,
-          );
+          await pickOption(dispatcher, form.getByTestId('move-target-unit'), workstationUnit.name, {
+            search: workstationUnit.name.slice(0, 4),
+          });
         });
         expect(await text(dispatcher.getByTestId('case-responsible'))).toBe(workstationUnit.name);
         // The handle step's deadline, with its rule, basis and countdown.
@@ -252,12 +239,9 @@ describe.skipIf(skipReason !== null)(
         expect(await leader.getByTestId('case-detail').getAttribute('data-step')).toBe('dispatch');
         await leader.getByTestId('move-dispatch').click();
         const form = leader.locator('[data-testid="move-form"][data-move="dispatch"]');
-        await chooseOption(
-          leader,
-          form.getByTestId('move-target-unit'),
-          workstationUnit.name.slice(0, 4),
-          workstationUnit.name,
-        );
+        await pickOption(leader, form.getByTestId('move-target-unit'), workstationUnit.name, {
+          search: workstationUnit.name.slice(0, 4),
+        });
         await form.getByTestId('move-submit').click();
         await leader.getByTestId('case-conflict').waitFor();
         expect(await text(leader.getByTestId('case-conflict'))).toContain('其他人刚刚办理了这个案件');

@@ -14,6 +14,7 @@ import {
   screenshot,
   startServer,
   type RunningServer,
+  pickOption,
 } from './harness.js';
 
 const skipReason = browserSkipReason();
@@ -49,11 +50,7 @@ describe.skipIf(skipReason !== null)(
       dissuadedAt: string;
     }) {
       await page.getByTestId('dual-report-form').waitFor();
-      await page.getByTestId('compound-select').click();
-      await page
-        .locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option')
-        .first()
-        .click();
+      await pickOption(page, page.getByTestId('compound-select'));
       await page.getByTestId('building-input').fill(o.building);
       await page.getByTestId('unit-input').fill('2单元');
       await page.getByTestId('room-input').fill('601室');

@@ -7,7 +7,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { chromiumPath, isCI } from '../src/platform/testing/environment.js';
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -136,7 +136,13 @@ export async function startServer(options: { readyTimeoutMs?: number } = {}): Pr
   const entry = process.env.ONEGRID_E2E_SERVER_ENTRY ?? join(repoRoot, 'bin', 'onegrid.js');
   const child: ChildProcess = spawn(process.execPath, [entry, 'serve'], {
     cwd: repoRoot,
-    env: { ...process.env, PORT: String(port), ONEGRID_DATA_DIR: dataDir, ONEGRID_LOG_LEVEL: 'warn', ONEGRID_DEMO_ON_EMPTY: process.env.ONEGRID_E2E_DEMO ?? 'users' },
+    env: {
+      ...process.env,
+      PORT: String(port),
+      ONEGRID_DATA_DIR: dataDir,
+      ONEGRID_LOG_LEVEL: 'warn',
+      ONEGRID_DEMO_ON_EMPTY: process.env.ONEGRID_E2E_DEMO ?? 'users',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -208,4 +214,41 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   // Finished transitions, so a screenshot shows the settled page and not a menu highlight mid-fade.
   await page.screenshot({ path, fullPage: true, animations: 'disabled' });
   return path;
+}
+
+const OPEN_OPTIONS = '.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option';
+
+/**
+ * Picks an option of an antd Select: opens it, optionally types to filter, clicks the first option
+ * matching `optionText` (or the first option when it is omitted). A dropdown can close under the
+ * pointer when the page re-renders behind it (a table refetching after a save), so a failed pick closes
+ * the dropdown and tries again, a few times, before giving up with the last error.
+ */
+export async function pickOption(
+  page: Page,
+  select: Locator,
+  optionText?: string | RegExp,
+  options: { search?: string; fillSearch?: boolean; attempts?: number } = {},
+): Promise<void> {
+  const attempts = options.attempts ?? 4;
+  let lastError: unknown;
+  for (let attempt = 1; attempt <= attempts; attempt++) {
+    try {
+      await select.click({ timeout: 10_000 });
+      if (options.search !== undefined) {
+        if (options.fillSearch) await select.locator('input').fill(options.search, { timeout: 5_000 });
+        else await page.keyboard.type(options.search);
+      }
+      const option = page
+        .locator(OPEN_OPTIONS, optionText === undefined ? {} : { hasText: optionText })
+        .first();
+      await option.click({ timeout: 5_000 });
+      return;
+    } catch (error) {
+      lastError = error;
+      await page.keyboard.press('Escape').catch(() => undefined);
+      await page.waitForTimeout(300 * attempt);
+    }
+  }
+  throw lastError;
 }

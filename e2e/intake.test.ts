@@ -14,6 +14,7 @@ import {
   screenshot,
   startServer,
   type RunningServer,
+  pickOption,
 } from './harness.js';
 
 const skipReason = browserSkipReason();
@@ -69,19 +70,6 @@ async function clickMapAt(page: Page, map: Locator, p: { lng: number; lat: numbe
   if (!box) throw new Error('map has no box');
   const { dx, dy } = mercatorOffset(p.lng, p.lat, [cLng, cLat], zoom);
   await page.mouse.click(box.x + box.width / 2 + dx, box.y + box.height / 2 + dy);
-}
-
-/** Picks an option of an antd Select by typing into its search and clicking the first match. */
-async function chooseOption(page: Page, select: Locator, search: string, optionText: string | RegExp) {
-  await select.click();
-  await page.keyboard.type(search);
-  const option = page.locator(
-    '.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option',
-    {
-      hasText: optionText,
-    },
-  );
-  await option.first().click();
 }
 
 async function signIn(page: Page, username: string) {
@@ -281,7 +269,7 @@ describe.skipIf(skipReason !== null)(
       await page.getByTestId('submit-report').click();
       expect(await text(page.getByTestId('error-category'))).toBe('巡查上报请选择问题类别');
 
-      await chooseOption(page, page.getByTestId('category-select'), '占道经营', '占道经营');
+      await pickOption(page, page.getByTestId('category-select'), '占道经营', { search: '占道经营' });
       await expect.poll(async () => page.getByTestId('error-category').count()).toBe(0);
 
       // A refusal from the server lands at the field it names, in the server's words.
@@ -363,9 +351,11 @@ describe.skipIf(skipReason !== null)(
       await page.keyboard.press('Escape');
       await expect.poll(() => page.locator('.ant-image-preview img').count()).toBe(0);
 
-      await chooseOption(page, page.getByTestId('assign-category'), '暴露垃圾', '暴露垃圾');
+      await pickOption(page, page.getByTestId('assign-category'), '暴露垃圾', { search: '暴露垃圾' });
       await page.getByTestId('assign-suggestion').waitFor();
-      await chooseOption(page, page.getByTestId('assign-unit'), '莘庄镇城管执法中队', '莘庄镇城管执法中队');
+      await pickOption(page, page.getByTestId('assign-unit'), '莘庄镇城管执法中队', {
+        search: '莘庄镇城管执法中队',
+      });
       // The drawer scrolls inside the window: a tall window shows all of it at once.
       await page.setViewportSize({ width: 1440, height: 1900 });
       await page.waitForTimeout(300);
@@ -410,12 +400,7 @@ describe.skipIf(skipReason !== null)(
       await page.getByTestId('intake-tab-reports').click();
       await page.getByTestId('reports-page').waitFor();
       expect(path(page)).toBe('/intake/reports');
-      await page.getByTestId('filter-channel').click();
-      await page
-        .locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option', {
-          hasText: '巡查发现',
-        })
-        .click();
+      await pickOption(page, page.getByTestId('filter-channel'), '巡查发现');
       const link = page.getByTestId('report-link').filter({ hasText: patrolCode });
       await link.waitFor();
       // Only patrol findings are listed (the full demo district now holds a year of them besides this one).
@@ -459,14 +444,14 @@ describe.skipIf(skipReason !== null)(
       // Nothing chosen: the category and the lead department are named before anything is sent.
       await page.getByTestId('rule-save').click();
       await expect.poll(() => drawer.getByTestId('field-problem').count()).toBe(2);
-      await chooseOption(page, page.getByTestId('rule-category'), '私搭乱建', '私搭乱建');
+      await pickOption(page, page.getByTestId('rule-category'), '私搭乱建', { search: '私搭乱建' });
       await drawer.getByText('某单位辖区').click();
-      await chooseOption(page, page.getByTestId('rule-area-unit'), '莘庄镇', /^莘庄镇 · /);
-      await chooseOption(page, page.getByTestId('lead-department'), '拆违办', '拆违办');
+      await pickOption(page, page.getByTestId('rule-area-unit'), /^莘庄镇 · /, { search: '莘庄镇' });
+      await pickOption(page, page.getByTestId('lead-department'), '拆违办', { search: '拆违办' });
       await page.getByTestId('rule-add-assisting').click();
       const assisting = page.getByTestId('target-assisting.0');
       await assisting.getByText('按所在网格').click();
-      await chooseOption(page, page.getByTestId('assisting.0-layer'), '街镇', '街镇');
+      await pickOption(page, page.getByTestId('assisting.0-layer'), '街镇', { search: '街镇' });
       await assisting.getByText('取该网格所在街镇的执法中队').click();
       await page.getByTestId('rule-priority').fill('20');
       await page.getByTestId('rule-note').fill('e2e 莘庄镇拆违专项');
@@ -494,7 +479,7 @@ describe.skipIf(skipReason !== null)(
         await page.getByTestId('routing-tab-probe').click();
         await page.getByTestId('routing-probe').waitFor();
         expect(path(page)).toBe('/routing');
-        await chooseOption(page, page.getByTestId('routing-category'), '私搭乱建', '私搭乱建');
+        await pickOption(page, page.getByTestId('routing-category'), '私搭乱建', { search: '私搭乱建' });
         await clickMapAt(page, page.getByTestId('routing-map'), RESIDENT_AT);
         await page.getByTestId('routing-responsible').waitFor();
       };

@@ -12,6 +12,7 @@ import {
   screenshot,
   startServer,
   type RunningServer,
+  pickOption,
 } from './harness.js';
 
 const skipReason = browserSkipReason();
@@ -41,15 +42,7 @@ describe.skipIf(skipReason !== null)(
       page.locator('.ant-form-item', { has: page.getByTestId(`field-${field}`) });
     /** Opens an antd Select by its test id, types to filter, and picks the option with that label. */
     async function choose(testId: string, label: string) {
-      const select = page.getByTestId(testId);
-      await select.click();
-      await select.locator('input').fill(label);
-      await page
-        .locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option', {
-          hasText: label,
-        })
-        .first()
-        .click();
+      await pickOption(page, page.getByTestId(testId), label, { search: label, fillSearch: true });
     }
     /** An InputNumber's <input>, whether the test id lands on the input or on its wrapper. */
     const numberInput = (field: string) =>

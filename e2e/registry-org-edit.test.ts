@@ -95,7 +95,7 @@ describe.skipIf(skipReason !== null)(
       await confirm();
       // Deactivated units stay in the tree, greyed with 停用 (or leave it, if the list hides them).
       const state = () =>
-        node('WS-E2E-1').evaluateAll((els) => (els.length === 0 ? 'gone' : els[0]?.className ?? ''));
+        node('WS-E2E-1').evaluateAll((els) => (els.length === 0 ? 'gone' : (els[0]?.className ?? '')));
       await expect.poll(state).toMatch(/og-inactive|gone/);
       if ((await node('WS-E2E-1').count()) > 0) {
         await page.getByTestId('org-reactivate').waitFor();
