@@ -6,6 +6,7 @@
 import type { Kysely, Selectable, Transaction } from 'kysely';
 import type { DB } from '../schema.js';
 import { newId } from '../platform/ids.js';
+import { insertRow } from '../platform/db/statements.js';
 import type { CaseFileTable } from '../intake/intake.tables.js';
 import type { CaseState, CaseStatus, CaseStep, FlowRecord } from './case-loop.js';
 import type { EnforcementRecord, EnforcementState } from './enforcement.js';
@@ -75,22 +76,20 @@ export function projection(state: CaseState) {
 
 /** Inserts a new case from its first state; `at` is the UTC instant of opening. */
 export async function insertCase(db: Q, state: CaseState, place: CasePlacement, at: string): Promise<void> {
-  await db
-    .insertInto('case_file')
-    .values({
-      id: state.id,
-      code: place.code,
-      lng: place.lng,
-      lat: place.lat,
-      responsible_unit_id: state.responsibleUnitId ?? place.routedUnitId,
-      unit_path: place.unitPath,
-      handling_unit_path: null,
-      opened_at: at,
-      created_at: at,
-      updated_at: at,
-      ...projection(state),
-    })
-    .execute();
+  // A case for most reports: compiled once (statements.ts).
+  await insertRow(db, 'case_file', {
+    id: state.id,
+    code: place.code,
+    lng: place.lng,
+    lat: place.lat,
+    responsible_unit_id: state.responsibleUnitId ?? place.routedUnitId,
+    unit_path: place.unitPath,
+    handling_unit_path: null,
+    opened_at: at,
+    created_at: at,
+    updated_at: at,
+    ...projection(state),
+  });
 }
 
 type CaseRow = Selectable<CaseFileTable>;

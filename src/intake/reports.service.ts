@@ -8,7 +8,6 @@
  * decision on a triaged report (category, responsible unit) is stored on the case, never on the report;
  * both are recorded in the audit chain ('case.assign', 'report.split').
  */
-import { randomBytes } from 'node:crypto';
 import type { Transaction } from 'kysely';
 import type { Deps } from '../deps.js';
 import type { DB } from '../schema.js';
@@ -24,7 +23,7 @@ import {
   notFound,
   unauthenticated,
 } from '../platform/errors.js';
-import { newId } from '../platform/ids.js';
+import { newId, randomBytesPooled } from '../platform/ids.js';
 import { getCategory } from '../registry/categories.service.js';
 import { getCompound } from '../registry/parties.service.js';
 import { getOrgUnit } from '../registry/org-units.service.js';
@@ -435,7 +434,7 @@ async function write(
     caseCode = duplicate.caseCode;
   } else {
     caseId = newId();
-    caseCode = makeCaseCode(now, randomBytes(6));
+    caseCode = makeCaseCode(now, randomBytesPooled(6));
     // The case loop's first state (collect, its deadlines), with the rules read in prepare(): never read
     // through deps.database.db inside the transaction (on SQLite that waits on the transaction's own connection).
     await openCaseForReport(tx, p.limits, {
@@ -451,7 +450,7 @@ async function write(
     });
   }
   const id = newId();
-  const trackingCode = makeTrackingCode(randomBytes(9));
+  const trackingCode = makeTrackingCode(randomBytesPooled(9));
   await insertReport(tx, {
     id,
     tracking_code: trackingCode,
@@ -916,7 +915,7 @@ export async function splitReport(deps: Deps, ctx: ActionContext, id: string): P
     if (members.length < 2 || !members.includes(r.id))
       throw conflict('reportNotMerged', { field: 'id', value: id });
     const caseId = newId();
-    const code = makeCaseCode(deps.clock(), randomBytes(6));
+    const code = makeCaseCode(deps.clock(), randomBytesPooled(6));
     // The split-off case starts the loop afresh (collect, its deadlines) from the report's own facts.
     await openCaseForReport(tx, limits, {
       id: caseId,

@@ -4,6 +4,7 @@
  */
 import type { Insertable, Kysely, Transaction } from 'kysely';
 import type { DB } from '../schema.js';
+import { insertRow } from '../platform/db/statements.js';
 import type { CaseFileTable, IdempotencyRecordTable, ReportTable } from './intake.tables.js';
 import { OPEN_CASE_STATUSES, type Box, type CaseCandidate, type Channel, type Cursor } from './reports.js';
 
@@ -83,7 +84,7 @@ export async function insertCase(db: Q, row: Insertable<CaseFileTable>): Promise
 }
 
 export async function insertReport(db: Q, row: ReportTable): Promise<void> {
-  await db.insertInto('report').values(row).execute();
+  await insertRow(db, 'report', row); // every report: compiled once (statements.ts)
 }
 
 /** The one change a report ever sees: which case it belongs to (a dispatcher's split). */

@@ -49,6 +49,10 @@ export function openDatabase<DB>(database: Config['database']): Database<DB> {
     sqlite.pragma(`synchronous = ${database.synchronous}`);
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('busy_timeout = 5000');
+    // 64 MiB of page cache instead of SQLite's 2 MiB: a report touches a dozen B-trees (report, case and
+    // their indexes, the audit chain), and with the small cache their pages are read back from the OS on
+    // every write (intake bench: inserts about half as costly with the larger cache).
+    sqlite.pragma('cache_size = -65536');
     const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: cachingStatements(sqlite) }) });
     const group = new GroupCommit<DB>(db);
     return {
@@ -87,7 +91,10 @@ export function openDatabase<DB>(database: Config['database']): Database<DB> {
  * query shape, so caching prepared statements by text saves the parse and plan on every hot query. A
  * statement still iterating (a streamed query) is busy and cannot be shared: such a caller gets a fresh one.
  */
-function cachingStatements(sqlite: SQLite.Database): { close(): void; prepare(text: string): SQLite.Statement } {
+function cachingStatements(sqlite: SQLite.Database): {
+  close(): void;
+  prepare(text: string): SQLite.Statement;
+} {
   const cache = new Map<string, SQLite.Statement>();
   return {
     close: () => sqlite.close(),
