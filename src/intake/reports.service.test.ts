@@ -9,6 +9,7 @@ import { DomainError } from '../platform/errors.js';
 import { systemActor, type Actor } from '../access/roles.js';
 import { verifyAuditChain } from '../access/audit.service.js';
 import { BUREAU_CODE, squadCode } from '../registry/demo.service.js';
+import { updateCategory } from '../registry/categories.service.js';
 import { fromWgs84 } from '../registry/geo/crs.js';
 import type { DemoDistrict } from '../registry/demo/index.js';
 import { createRoutingEngine, type RoutingEngine } from '../routing/routing.service.js';
@@ -443,6 +444,50 @@ for (const dialect of DIALECTS) {
       });
     });
 
+    it('refuses a deactivated category, whether the routing snapshot or the database tells it', async () => {
+      const other = await deps.database.db
+        .selectFrom('category')
+        .select(['key', 'version'])
+        .where('active', '=', 1)
+        .where('key', 'not in', [ENFORCEMENT, COMMUNITY])
+        .where('local', '=', 1) // the national standard's categories cannot be switched off
+        .orderBy('key')
+        .executeTakeFirstOrThrow();
+      const input: ReportInput = {
+        channel: 'resident',
+        categoryKey: other.key,
+        description: '测试',
+        location: at(pts[10]!),
+      };
+      await engine.refresh();
+      expect(engine.categoryView(other.key)).toMatchObject({ key: other.key, active: true });
+      const root = { actor: systemActor('test'), requestId: 'req-test' };
+      const off = await updateCategory(deps, root, other.key, {
+        active: false,
+        version: Number(other.version),
+      });
+      const before = await count('report');
+      // A fresh engine has no snapshot yet: the database says inactive.
+      const fresh = createRoutingEngine(deps);
+      expect(fresh.categoryView(other.key)).toBeUndefined();
+      expect(await errorOf(submitReport(deps, fresh, ctx(anon), input))).toMatchObject({
+        code: 'Invalid',
+        key: 'categoryInactive',
+        field: 'categoryKey',
+      });
+      // The running engine's snapshot, once rebuilt, says so too.
+      await engine.refresh();
+      expect(engine.categoryView(other.key)?.active).toBe(false);
+      expect(await errorOf(submitReport(deps, engine, ctx(anon), input))).toMatchObject({
+        code: 'Invalid',
+        key: 'categoryInactive',
+      });
+      expect(await count('report')).toBe(before);
+      await updateCategory(deps, root, other.key, { active: true, version: off.version });
+      await engine.refresh();
+      expect((await submitReport(deps, engine, ctx(anon), input)).caseCode).toBeTruthy();
+    });
+
     it('keeps a point just outside the district for the bureau’s triage queue (outsideDistrict)', async () => {
       const r = await submitReport(deps, engine, ctx(anon), {
         channel: 'resident',
@@ -569,7 +614,11 @@ for (const dialect of DIALECTS) {
         .select(['state', 'due_at'])
         .where('id', '=', split.case!.id)
         .executeTakeFirstOrThrow();
-      expect(JSON.parse(row.state ?? 'null')).toMatchObject({ status: 'active', step: 'collect', version: 1 });
+      expect(JSON.parse(row.state ?? 'null')).toMatchObject({
+        status: 'active',
+        step: 'collect',
+        version: 1,
+      });
       expect(row.due_at).not.toBeNull();
       const after = await deps.database.db
         .selectFrom('report')

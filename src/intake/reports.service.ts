@@ -240,7 +240,16 @@ async function checkCategory(
   deps: Pick<Deps, 'database'>,
   key: string,
   field: string,
+  engine?: RoutingEngine,
 ): Promise<CategoryName> {
+  // Receipts read the category from the routing snapshot (rebuilt within a second of a registry change),
+  // the same one that routes the report; a dispatcher's assignment and a category newer than the snapshot
+  // read the database.
+  const known = engine?.categoryView(key);
+  if (known) {
+    if (!known.active) throw invalid('categoryInactive', { field, reason: 'inactive', value: key });
+    return { key: known.key, name: known.name, nameEn: known.nameEn };
+  }
   try {
     const c = await getCategory(deps, registryReader, key);
     if (!c.active) throw invalid('categoryInactive', { field, reason: 'inactive', value: key });
@@ -347,7 +356,7 @@ async function prepare(
   };
   throwProblems(checkReport(draft, now, settings));
   const categoryKey = cleanText(input.categoryKey);
-  const category = categoryKey === null ? null : await checkCategory(deps, categoryKey, 'categoryKey');
+  const category = categoryKey === null ? null : await checkCategory(deps, categoryKey, 'categoryKey', engine);
   const located = await locate(deps, input);
   const resolution = await engine.resolve(
     located.source.lng,

@@ -64,6 +64,18 @@ export interface RoutingEngine {
   stats(): RoutingStats;
   /** Names and kinds of units the current snapshot knows (those it may route to and the cells' units). */
   unitViews(ids: readonly string[]): Record<string, UnitView>;
+  /**
+   * A category as the current snapshot knows it (undefined before the first build or for a category added
+   * since): intake's hot path reads names and the active flag here instead of from the database.
+   */
+  categoryView(key: string): CategoryView | undefined;
+}
+
+export interface CategoryView {
+  key: string;
+  name: string;
+  nameEn: string;
+  active: boolean;
 }
 
 export interface UnitView {
@@ -89,7 +101,7 @@ interface Snapshot {
   world: RoutingWorld;
   rules: ResponsibilityRule[];
   namer: Namer;
-  categories: Set<string>;
+  categories: Map<string, CategoryView>;
   builtAt: string;
   buildMs: number;
   seq: number;
@@ -164,7 +176,9 @@ async function buildSnapshot(deps: Deps, signature: string, seq: number): Promis
       category: (k) => categoryNames.get(k),
       major: (m) => majorNames.get(m),
     },
-    categories: new Set(categoryNames.keys()),
+    categories: new Map(
+      categories.map((c) => [c.key as string, { key: c.key, name: c.name, nameEn: c.nameEn, active: c.active }]),
+    ),
     builtAt: deps.clock().toISOString(),
     buildMs: performance.now() - t0,
     seq,
@@ -297,6 +311,10 @@ export function createRoutingEngine(deps: Deps, opts: RoutingEngineOptions = {})
         buildMs: s ? Math.round(s.buildMs) : null,
         lastError,
       };
+    },
+
+    categoryView(key) {
+      return current?.categories.get(key);
     },
 
     unitViews(ids) {
