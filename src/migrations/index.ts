@@ -5,6 +5,7 @@ import * as m202611291800 from './202611291800_create_intake.js';
 import * as m202611291900 from './202611291900_create_cases.js';
 import * as m202611292000 from './202611292000_create_dual_report.js';
 import * as m202611292100 from './202611292100_create_matching.js';
+import * as m202611292200 from './202611292200_drop_case_status_category.js';
 
 /** Every migration, by its timestamped name. Add one line per new migration file. */
 export const migrations: MigrationSet = {
@@ -14,4 +15,5 @@ export const migrations: MigrationSet = {
   '202611291900_create_cases': m202611291900,
   '202611292000_create_dual_report': m202611292000,
   '202611292100_create_matching': m202611292100,
+  '202611292200_drop_case_status_category': m202611292200,
 };
