@@ -157,8 +157,9 @@ export async function buildApp(deps: Deps): Promise<HttpServer> {
   await app.register(async (scope) => followerRoutes(scope as unknown as HttpServer, deps));
   await app.register(async (scope) => alertRoutes(scope as unknown as HttpServer, deps)); // [alerts routes]
   // [dual report + patrol routes]
-  // Deliveries' deadlines come from the same working-day calendar as the cases' (第7条's are natural hours).
-  const dualReportCalendar = (await caseRules.limits()).calendar;
+  // Deliveries' deadlines come from the same working-day calendar as the cases' (第7条's are natural hours),
+  // read from the rules source at each report, so an edited override applies without a restart.
+  const dualReportCalendar = async () => (await caseRules.limits()).calendar;
   await app.register(async (scope) => dualReportRoutes(scope as unknown as HttpServer, deps, { engine: routing, calendar: dualReportCalendar }));
   await app.register(async (scope) => patrolRoutes(scope as unknown as HttpServer, deps));
   await app.register(async (scope) => matchingRoutes(scope as unknown as HttpServer, deps)); // [matching routes]

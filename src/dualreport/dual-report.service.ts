@@ -55,10 +55,14 @@ import {
 /** Registry reads (compound, category, units) that a company user holds no registry permission for. */
 const registryReader = systemActor('dualReport');
 
-/** What the dual report needs beyond deps: the app's routing engine and the working-day calendar. */
+/**
+ * What the dual report needs beyond deps: the app's routing engine and the working-day calendar — a fixed
+ * one (tests), or a source read before each report (the app: the cases' rules source, so the bureau's
+ * calendar overrides apply from their next report on, without a restart).
+ */
 export interface DualReportEnv {
   engine: RoutingEngine;
-  calendar: WorkCalendar;
+  calendar: WorkCalendar | (() => Promise<WorkCalendar>);
   settings?: DualReportSettings;
 }
 
@@ -141,7 +145,12 @@ async function lookup<T>(load: () => Promise<T>, key: string, field: string, val
 /** What a company user's form offers: the compounds its company manages and the categories it may report. */
 export interface DualReportForm {
   company: { id: string; name: string };
-  compounds: { id: string; name: string; address: string | null; location: { lng: number; lat: number } | null }[];
+  compounds: {
+    id: string;
+    name: string;
+    address: string | null;
+    location: { lng: number; lat: number } | null;
+  }[];
   categories: { key: string; name: string; nameEn: string | null }[];
 }
 
@@ -154,7 +163,10 @@ export async function dualReportForm(deps: Pick<Deps, 'database'>, actor: Actor)
   if (!can(actor, 'dualReport:create')) throw forbidden();
   const company = await companyOf(deps, actor);
   if (!company) throw forbidden('dualReportNoCompany', { field: 'actor' });
-  const compounds = await searchCompounds(deps, registryReader, { propertyCompanyId: company.id, limit: 5000 });
+  const compounds = await searchCompounds(deps, registryReader, {
+    propertyCompanyId: company.id,
+    limit: 5000,
+  });
   const categories = await listCategories(deps, registryReader, { family: 'illegalConstruction' });
   return {
     company,
@@ -182,6 +194,8 @@ export async function submitDualReport(
   const settings = env.settings ?? DEFAULT_DUAL_REPORT_SETTINGS;
   const { actor } = ctx;
   if (!can(actor, 'dualReport:create')) throw forbidden();
+  // Read before the transaction (on SQLite a read through deps.database.db inside it waits on itself).
+  const calendar = typeof env.calendar === 'function' ? await env.calendar() : env.calendar;
   const company = await companyOf(deps, actor);
   if (!company) throw forbidden('dualReportNoCompany', { field: 'actor' });
   const compound = await lookup(
@@ -254,12 +268,7 @@ export async function submitDualReport(
       for (const recipient of RECIPIENTS) {
         const unit = recipients[recipient];
         // 上海市拆除违法建筑若干规定 第7条: the period runs from the recipient's receipt of the report.
-        const { ack, onSite } = deliveryDeadlines(
-          env.calendar,
-          new Date(r.receivedAt),
-          input.underWay,
-          settings,
-        );
+        const { ack, onSite } = deliveryDeadlines(calendar, new Date(r.receivedAt), input.underWay, settings);
         const row = {
           id: newId(),
           report_id: r.id,
