@@ -14,5 +14,15 @@ export const alertMessages: MessageCatalogue = {
   [alertKindKey('escalateBureau')]: { 'zh-CN': '超期督办（局）', en: 'Escalated to the bureau' },
   [alertKindKey('reporterWarn')]: { 'zh-CN': '待告知举报人', en: 'Reporter to be told soon' },
   [alertKindKey('reporterOverdue')]: { 'zh-CN': '逾期未告知举报人', en: 'Reporter not told in time' },
+  [alertKindKey('deliveryAckWarn')]: { 'zh-CN': '双报告待签收', en: 'Dual report: acknowledge soon' },
+  [alertKindKey('deliveryAckOverdue')]: {
+    'zh-CN': '双报告超时未签收',
+    en: 'Dual report not acknowledged in time',
+  },
+  [alertKindKey('deliveryOnSiteWarn')]: { 'zh-CN': '双报告待到场', en: 'Dual report: on site soon' },
+  [alertKindKey('deliveryOnSiteOverdue')]: {
+    'zh-CN': '双报告超时未到场',
+    en: 'Dual report: not on site in time',
+  },
   [alertKindKey('dissatisfied')]: { 'zh-CN': '举报人不满意', en: 'Reporter dissatisfied' },
 };

@@ -19,6 +19,7 @@ import {
   sweepHorizonMs,
   type AlertCase,
   type AlertDecision,
+  type AlertDraft,
   type AlertKind,
   type AlertSettings,
 } from './alerts.js';
@@ -171,6 +172,26 @@ async function writeBatch(
     if (!(e instanceof AlreadySwept)) throw e;
   });
 }
+
+// ---------------------------------------------------------------------------------------------------------
+// For other capabilities' sweeps (the dual report's deliveries): the same table, the same exactly-once rule
+// ---------------------------------------------------------------------------------------------------------
+
+/** Which of these alerts' dedupe keys are already taken (read outside a transaction to skip quiet batches). */
+export const takenAlertKeys = (db: Parameters<typeof existingAlertKeys>[0], keys: readonly string[]) =>
+  existingAlertKeys(db, keys);
+
+/** Inserts, inside the caller's audited transaction, the alerts whose key is free; answers those inserted. */
+export const addAlerts = (
+  tx: Parameters<typeof insertAlerts>[0],
+  alerts: readonly AlertDraft[],
+  createdAt: string,
+): Promise<AlertDraft[]> =>
+  insertAlerts(
+    tx,
+    alerts.map((a) => ({ ...a, id: newId() })),
+    createdAt,
+  );
 
 // ---------------------------------------------------------------------------------------------------------
 // The inbox

@@ -295,10 +295,13 @@ export async function listInbox(
       caseCode: r.code,
       caseStep: r.step,
       caseStatus: r.status,
+      // A delivery's alerts (the dual report's sweep) are about the delivery, not the case's step: they stay
+      // current while the case is active.
       current:
         r.status === 'active' &&
         r.due_at !== null &&
-        sameInstant(r.kind.startsWith('reporter') ? r.case_reporter_due_at : r.case_due_at, r.due_at),
+        (r.kind.startsWith('delivery') ||
+          sameInstant(r.kind.startsWith('reporter') ? r.case_reporter_due_at : r.case_due_at, r.due_at)),
       unit: { id: r.unit_id, name: r.unit_name },
       role: r.role,
       message: r.message,

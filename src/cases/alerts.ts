@@ -18,6 +18,10 @@ export const ALERT_KINDS = [
   'escalateBureau', // still overdue a further escalateBureauAfterMs: to the bureau
   'reporterWarn', // 第26条: the reporter must be told soon: to the dispatching desk
   'reporterOverdue', // 第26条: the reporter was not told in time: to the dispatching desk
+  'deliveryAckWarn', // a dual report's delivery must be acknowledged soon (working rule): to its recipient
+  'deliveryAckOverdue', // a dual report's delivery was not acknowledged in time: to its recipient
+  'deliveryOnSiteWarn', // 上海市拆除违法建筑若干规定 第7条: the recipient must be on site soon
+  'deliveryOnSiteOverdue', // 上海市拆除违法建筑若干规定 第7条: the recipient was not on site in time
 ] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
 
@@ -140,7 +144,8 @@ const instant = (text: string | null): Date | null => {
 };
 
 /** 2026-03-10 17:30, Shanghai time: how a person reads a deadline. */
-const shown = (d: Date): string => formatShanghai(d).slice(0, 16).replace('T', ' ');
+export const shownShanghai = (d: Date): string => formatShanghai(d).slice(0, 16).replace('T', ' ');
+const shown = shownShanghai;
 
 const span = (ms: number): string =>
   ms % (24 * HOUR_MS) === 0 ? `${ms / (24 * HOUR_MS)} 天` : `${Math.round(ms / HOUR_MS)} 小时`;

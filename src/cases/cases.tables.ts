@@ -98,7 +98,7 @@ export interface CaseAlertTable {
   id: string;
   dedupe_key: string;
   case_id: string;
-  /** warn | overdue | escalateLeader | escalateBureau | dissatisfied */
+  /** one of ALERT_KINDS (cases/alerts.ts: the case sweep's and the delivery sweep's) or dissatisfied */
   kind: string;
   unit_id: string;
   role: string | null;

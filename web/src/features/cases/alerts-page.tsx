@@ -21,6 +21,10 @@ const KIND_TAG: Readonly<Record<string, string>> = {
   escalateBureau: 'magenta',
   reporterWarn: 'gold',
   reporterOverdue: 'red',
+  deliveryAckWarn: 'orange',
+  deliveryAckOverdue: 'red',
+  deliveryOnSiteWarn: 'orange',
+  deliveryOnSiteOverdue: 'red',
   dissatisfied: 'purple',
 };
 

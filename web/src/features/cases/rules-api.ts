@@ -129,6 +129,10 @@ export const ALERT_KINDS = [
   'escalateBureau',
   'reporterWarn',
   'reporterOverdue',
+  'deliveryAckWarn',
+  'deliveryAckOverdue',
+  'deliveryOnSiteWarn',
+  'deliveryOnSiteOverdue',
   'dissatisfied',
 ] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
