@@ -24,5 +24,14 @@ export const alertMessages: MessageCatalogue = {
     'zh-CN': '双报告超时未到场',
     en: 'Dual report: not on site in time',
   },
+  [alertKindKey('enforcementWarn')]: {
+    'zh-CN': '处罚程序期限将至',
+    en: 'Penalty procedure: deadline near',
+  },
+  [alertKindKey('enforcementOverdue')]: {
+    'zh-CN': '处罚程序期限已过',
+    en: 'Penalty procedure: deadline passed',
+  },
+  [alertKindKey('enforcementPartyDue')]: { 'zh-CN': '当事人期限届满', en: 'Party’s period ended' },
   [alertKindKey('dissatisfied')]: { 'zh-CN': '举报人不满意', en: 'Reporter dissatisfied' },
 };

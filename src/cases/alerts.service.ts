@@ -1,5 +1,6 @@
 /**
- * The deadline sweep (reminders, overdue marks, escalation) and the alert inbox.
+ * The deadline sweep (reminders, overdue marks, escalation; and the penalty procedures' legal deadlines)
+ * and the alert inbox.
  *
  * The sweep is safe to run in any number of processes at once and after any crash: each alert's dedupe
  * key is unique in case_alert, so an alert goes in once however many sweeps try; the marks are written
@@ -23,17 +24,21 @@ import {
   type AlertKind,
   type AlertSettings,
 } from './alerts.js';
+import { decideEnforcementAlerts, type AlertEnforcement } from './enforcement-alerts.js';
 import {
   existingAlertKeys,
   findVisibleAlert,
   insertAlerts,
   listInbox,
   lockCases,
+  lockEnforcements,
   markAlertRead,
   markCase,
   selectDueCases,
+  selectDueEnforcements,
   type DueCase,
   type DueCursor,
+  type DueEnforcement,
   type InboxRow,
   type InboxViewer,
 } from './alerts.store.js';
@@ -42,20 +47,25 @@ import {
 export const SWEEP_JOB = 'cases.sweepDeadlines';
 
 export interface SweepResult {
-  /** Cases read (a case with both deadlines near may be read twice). */
+  /** Cases and penalty procedures read (a case with several deadlines near may be read more than once). */
   scanned: number;
   /** Alerts this sweep inserted, by kind. */
   alerts: Partial<Record<AlertKind, number>>;
-  /** Cases whose overdue mark or escalation level this sweep wrote. */
+  /** Cases whose overdue mark or escalation level this sweep wrote (never for a procedure's deadline). */
   marked: number;
   /** Write transactions (one audit entry each). */
   batches: number;
 }
 
 type Place = (c: DueCase) => AlertCase;
+/** The squad whose scope holds a unit path, and the bureau. */
+type UnitsOf = (unitPath: string | null) => { squad: string | null; bureau: string };
 
-/** Places cases in the org tree: the squad whose scope holds the case, and the bureau. Null without a bureau. */
-async function placer(deps: Pick<Deps, 'database'>): Promise<Place | null> {
+/**
+ * Places cases in the org tree: the squad whose scope holds the case, and the bureau; `unitsOf` does the
+ * same for a bare unit path (a penalty procedure's case). Null without a bureau.
+ */
+async function placer(deps: Pick<Deps, 'database'>): Promise<{ place: Place; unitsOf: UnitsOf } | null> {
   const system = systemActor(SWEEP_JOB);
   const [bureau] = await searchOrgUnits(deps, system, { kind: 'bureau', limit: 1 });
   if (!bureau) return null;
@@ -64,15 +74,17 @@ async function placer(deps: Pick<Deps, 'database'>): Promise<Place | null> {
   const squads = (await searchOrgUnits(deps, system, { kind: 'squad', limit: 5000 }))
     .map((s) => ({ id: s.id, scope: scopePathOf('squad', s.path) }))
     .sort((a, b) => b.scope.length - a.scope.length);
-  return ({ handlingUnitId, responsibleUnitId, unitPath, ...c }) => ({
-    ...c,
-    units: {
-      handling: handlingUnitId,
-      responsible: responsibleUnitId,
-      squad: unitPath === null ? null : (squads.find((s) => unitPath.startsWith(s.scope))?.id ?? null),
-      bureau: bureau.id,
-    },
+  const unitsOf: UnitsOf = (unitPath) => ({
+    squad: unitPath === null ? null : (squads.find((s) => unitPath.startsWith(s.scope))?.id ?? null),
+    bureau: bureau.id,
   });
+  return {
+    place: ({ handlingUnitId, responsibleUnitId, unitPath, ...c }) => ({
+      ...c,
+      units: { handling: handlingUnitId, responsible: responsibleUnitId, ...unitsOf(unitPath) },
+    }),
+    unitsOf,
+  };
 }
 
 const needsMark = (c: DueCase, d: AlertDecision): boolean =>
@@ -81,7 +93,9 @@ const needsMark = (c: DueCase, d: AlertDecision): boolean =>
 /**
  * One sweep over every active case whose deadline (or 第26条 reporter deadline) is within the warning
  * horizon or past: inserts the alerts that are due and writes the overdue marks and escalation levels,
- * `batchSize` cases per transaction.
+ * `batchSize` cases per transaction; then over every penalty procedure of an active case whose nearest
+ * legal deadline is within the horizon or past, inserting its alerts (no marks: the case's own columns
+ * belong to the loop).
  */
 export async function sweepDeadlines(
   deps: Pick<Deps, 'database' | 'clock' | 'logger'>,
@@ -90,8 +104,8 @@ export async function sweepDeadlines(
   const settings = opts.settings ?? DEFAULT_ALERT_SETTINGS;
   const limit = opts.batchSize ?? 200;
   const result: SweepResult = { scanned: 0, alerts: {}, marked: 0, batches: 0 };
-  const place = await placer(deps);
-  if (!place) {
+  const placed = await placer(deps);
+  if (!placed) {
     deps.logger.warn({ job: SWEEP_JOB }, 'no bureau unit: case alerts have nowhere to go');
     return result;
   }
@@ -99,6 +113,7 @@ export async function sweepDeadlines(
   const horizon = new Date(now.getTime() + sweepHorizonMs(settings)).toISOString();
   const ctx: ActionContext = { actor: systemActor(SWEEP_JOB) };
   const db = deps.database.db;
+  const { place, unitsOf } = placed;
 
   for (const column of ['due_at', 'reporter_due_at'] as const) {
     let after: DueCursor | null = null;
@@ -118,8 +133,31 @@ export async function sweepDeadlines(
       if (ids.length > 0) await writeBatch(deps, ctx, ids, { now, settings, place, result });
     } while (after && !opts.signal?.aborted); // a lost lease: the sweep that took over carries on
   }
+
+  // The penalty procedures' legal deadlines (行政处罚法 第60条, 第61条, 第67条 …).
+  const decideOne = (e: DueEnforcement) =>
+    decideEnforcementAlerts(placeEnforcement(e, unitsOf), now, settings);
+  let afterCase: string | null = null;
+  do {
+    const batch = await selectDueEnforcements(db, { horizon, after: afterCase, limit });
+    afterCase = batch.next;
+    result.scanned += batch.items.length;
+    // Outside any transaction: skip the batch when nothing is new, so that re-reading it costs no write.
+    const alerts = batch.items.flatMap(decideOne);
+    const taken = await existingAlertKeys(
+      db,
+      alerts.map((a) => a.dedupeKey),
+    );
+    const caseIds = [...new Set(alerts.filter((a) => !taken.has(a.dedupeKey)).map((a) => a.caseId))];
+    if (caseIds.length > 0) await writeEnforcementBatch(deps, ctx, caseIds, { decideOne, now, result });
+  } while (afterCase && !opts.signal?.aborted);
   return result;
 }
+
+const placeEnforcement = (
+  { caseId, caseCode, caseStatus, unitPath, state }: DueEnforcement,
+  unitsOf: UnitsOf,
+): AlertEnforcement => ({ caseId, caseCode, caseStatus, state, units: unitsOf(unitPath) });
 
 /** Thrown to roll back a batch that another sweep did meanwhile: an empty batch leaves no audit entry. */
 class AlreadySwept extends Error {}
@@ -167,6 +205,46 @@ async function writeBatch(
     for (const [k, n] of Object.entries(byKind) as [AlertKind, number][])
       w.result.alerts[k] = (w.result.alerts[k] ?? 0) + n;
     w.result.marked += marked.length;
+    w.result.batches += 1;
+  }).catch((e: unknown) => {
+    if (!(e instanceof AlreadySwept)) throw e;
+  });
+}
+
+/**
+ * Decides again on the locked procedures and writes their new alerts, with one audit entry: another sweep or
+ * a move (a decision, a service) may have come first.
+ */
+async function writeEnforcementBatch(
+  deps: Pick<Deps, 'database' | 'clock'>,
+  ctx: ActionContext,
+  caseIds: string[],
+  w: { decideOne: (e: DueEnforcement) => AlertDraft[]; now: Date; result: SweepResult },
+): Promise<void> {
+  await audited(deps, ctx, async (tx, audit) => {
+    const alerts = (await lockEnforcements(tx, deps.database.dialect, caseIds)).flatMap(w.decideOne);
+    const taken = await existingAlertKeys(
+      tx,
+      alerts.map((a) => a.dedupeKey),
+    );
+    const fresh = alerts.filter((a) => !taken.has(a.dedupeKey));
+    if (fresh.length === 0) throw new AlreadySwept();
+    const inserted = await insertAlerts(
+      tx,
+      fresh.map((a) => ({ ...a, id: newId() })),
+      w.now.toISOString(),
+    );
+    // Every key was taken by a sweep that committed after the check: nothing to record either.
+    if (inserted.length === 0) throw new AlreadySwept();
+    const byKind: Partial<Record<AlertKind, number>> = {};
+    for (const a of inserted) byKind[a.kind] = (byKind[a.kind] ?? 0) + 1;
+    await audit({
+      action: 'cases.sweepEnforcementDeadlines',
+      entity: 'caseAlert',
+      after: { alerts: byKind, caseIds: [...new Set(inserted.map((a) => a.caseId))] },
+    });
+    for (const [k, n] of Object.entries(byKind) as [AlertKind, number][])
+      w.result.alerts[k] = (w.result.alerts[k] ?? 0) + n;
     w.result.batches += 1;
   }).catch((e: unknown) => {
     if (!(e instanceof AlreadySwept)) throw e;

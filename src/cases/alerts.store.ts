@@ -1,12 +1,13 @@
 /**
- * Every query of case alerts: the sweep's reads of due cases (by the case_file_due index), the overdue and
- * escalation marks, the idempotent insert of alerts, and the inbox.
+ * Every query of case alerts: the sweep's reads of due cases (by the case_file_due index) and of due
+ * penalty procedures, the overdue and escalation marks, the idempotent insert of alerts, and the inbox.
  */
 import type { ExpressionBuilder, Kysely, Transaction } from 'kysely';
 import type { DB } from '../schema.js';
 import type { Dialect } from '../platform/db/database.js';
 import type { CaseStep } from './case-loop.js';
 import type { AlertCase, AlertDraft, DeadlineRef } from './alerts.js';
+import type { EnforcementState } from './enforcement.js';
 
 type Q = Kysely<DB> | Transaction<DB>;
 
@@ -137,6 +138,77 @@ export async function lockCases(
   let q = tx.selectFrom('case_file').select(DUE_COLUMNS).where('id', 'in', ids).orderBy('id');
   if (dialect === 'postgres') q = q.forUpdate();
   return (await q.execute()).map(toDueCase);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// The penalty procedures' deadlines
+// ---------------------------------------------------------------------------------------------------------
+
+/** A penalty procedure with its nearest deadline near or past, before the service placed its case. */
+export interface DueEnforcement {
+  caseId: string;
+  caseCode: string;
+  caseStatus: string;
+  unitPath: string | null;
+  state: EnforcementState;
+}
+
+function dueEnforcementQuery(db: Q) {
+  return db
+    .selectFrom('case_enforcement as e')
+    .innerJoin('case_file as c', 'c.id', 'e.case_id')
+    .select(['e.case_id', 'e.state', 'e.version', 'c.code', 'c.status', 'c.unit_path']);
+}
+
+type DueEnforcementRow = Awaited<ReturnType<ReturnType<typeof dueEnforcementQuery>['execute']>>[number];
+
+/** The state as cases.store.ts findEnforcement reads it: the column's version is the truth. */
+const toDueEnforcement = (r: DueEnforcementRow): DueEnforcement => ({
+  caseId: r.case_id,
+  caseCode: r.code,
+  caseStatus: r.status,
+  unitPath: r.unit_path,
+  state: { ...(JSON.parse(r.state) as EnforcementState), version: Number(r.version) },
+});
+
+/**
+ * One batch of procedures of active cases whose nearest pending deadline (case_enforcement.due_at, UTC ISO
+ * text on both dialects) is at or before `horizon`, in case id order after `after`. Every pending deadline
+ * within the horizon is found so: none is nearer than due_at.
+ */
+export async function selectDueEnforcements(
+  db: Q,
+  f: { horizon: string; after: string | null; limit: number },
+): Promise<{ items: DueEnforcement[]; next: string | null }> {
+  let q = dueEnforcementQuery(db)
+    .where('e.due_at', 'is not', null)
+    .where('e.due_at', '<=', f.horizon)
+    .where('c.status', '=', 'active')
+    .orderBy('e.case_id')
+    .limit(f.limit);
+  if (f.after !== null) q = q.where('e.case_id', '>', f.after);
+  const rows = await q.execute();
+  const last = rows.at(-1);
+  return {
+    items: rows.map(toDueEnforcement),
+    next: last && rows.length === f.limit ? last.case_id : null,
+  };
+}
+
+/**
+ * The procedures again inside the writing transaction, their rows locked on PostgreSQL (in case id order, so
+ * two sweeps never deadlock): a move that commits meanwhile (a decision, a service) is seen, and none can
+ * slip in before the alerts are written.
+ */
+export async function lockEnforcements(
+  tx: Transaction<DB>,
+  dialect: Dialect,
+  caseIds: readonly string[],
+): Promise<DueEnforcement[]> {
+  if (caseIds.length === 0) return [];
+  let q = dueEnforcementQuery(tx).where('e.case_id', 'in', caseIds).orderBy('e.case_id');
+  if (dialect === 'postgres') q = q.forUpdate('e');
+  return (await q.execute()).map(toDueEnforcement);
 }
 
 /** Which of these dedupe keys are already taken. */
@@ -295,12 +367,13 @@ export async function listInbox(
       caseCode: r.code,
       caseStep: r.step,
       caseStatus: r.status,
-      // A delivery's alerts (the dual report's sweep) are about the delivery, not the case's step: they stay
-      // current while the case is active.
+      // A delivery's alerts (the dual report's sweep) are about the delivery, and a penalty procedure's about
+      // its own deadlines, not the case's step: they stay current while the case is active.
       current:
         r.status === 'active' &&
         r.due_at !== null &&
         (r.kind.startsWith('delivery') ||
+          r.kind.startsWith('enforcement') ||
           sameInstant(r.kind.startsWith('reporter') ? r.case_reporter_due_at : r.case_due_at, r.due_at)),
       unit: { id: r.unit_id, name: r.unit_name },
       role: r.role,

@@ -22,6 +22,9 @@ export const ALERT_KINDS = [
   'deliveryAckOverdue', // a dual report's delivery was not acknowledged in time: to its recipient
   'deliveryOnSiteWarn', // 上海市拆除违法建筑若干规定 第7条: the recipient must be on site soon
   'deliveryOnSiteOverdue', // 上海市拆除违法建筑若干规定 第7条: the recipient was not on site in time
+  'enforcementWarn', // 行政处罚法 第60条, 第61条: the decision or service is due soon: to the squad leader
+  'enforcementOverdue', // 行政处罚法 第60条, 第61条: the decision or service is late: to the squad leader
+  'enforcementPartyDue', // a party's period (payment, demand …) ended, the next step is open: to the squad leader
 ] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
 

@@ -41,6 +41,7 @@ import {
   type EnforcementMoveType,
   type EnforcementState,
 } from './enforcement.js';
+import { pendingEnforcementDeadlines } from './enforcement-alerts.js';
 import { createCaseRulesSource, type CaseRulesSource } from './rules-source.js';
 import type { AreaGrade, TimeLimitLookup } from './time-limits.js';
 import {
@@ -607,13 +608,8 @@ const OPENED_STEPS: readonly CaseStep[] = ['dispatch', 'handle', 'verify', 'clos
 
 /** The nearest legal deadline the procedure still has to meet (UTC ISO), for the sweep and lists. */
 export function enforcementDueAt(s: EnforcementState): string | null {
-  const pending: (Deadline | null)[] = [];
-  if (s.decidedAt === null && s.clockSuspendedAt === null) pending.push(s.decisionDeadline);
-  if (s.step === 'defence' && !s.rightsWaived) pending.push(s.hearingRequestDeadline);
-  if (s.step === 'service') pending.push(s.serviceDeadline);
-  if (s.step === 'execution') pending.push(s.paymentDeadline, s.demandDeadline, s.demolitionNoticeDeadline);
-  const dues = pending.filter((d): d is Deadline => d !== null).map((d) => Date.parse(d.due));
-  return s.closedAt !== null || dues.length === 0 ? null : new Date(Math.min(...dues)).toISOString();
+  const dues = pendingEnforcementDeadlines(s).map((p) => Date.parse(p.deadline.due));
+  return dues.length === 0 ? null : new Date(Math.min(...dues)).toISOString();
 }
 
 export interface EnforcementView {

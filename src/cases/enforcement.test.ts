@@ -527,7 +527,7 @@ describe('行政处罚法 rules', () => {
     const extended = applyEnforcementMove(withForm, extend, leader, when('2026-05-28 10:00'), calendar).state;
     // 06-01 + 30 days = 07-01.
     expect(extended.decisionDeadline?.due).toBe('2026-07-01T23:59:59.999+08:00');
-    expect(extended.decisionDeadline?.basis).toContain('extended with approval by 30 day');
+    expect(extended.decisionDeadline?.basis).toContain('经批准延长 30 日');
     const decided = applyEnforcementMove(
       extended,
       { type: 'decide', fineCents: 200_000 },

@@ -20,6 +20,7 @@ import type { WorkCalendar } from '../platform/calendar/calendar.js';
 import {
   type Deadline,
   type Duration,
+  type DurationUnit,
   type Suspension,
   computeDeadline,
   isDurationUnit,
@@ -159,41 +160,47 @@ export interface EnforcementRules {
   hearingStopsDecisionClock: boolean;
 }
 
+/** How a period's unit reads in a legal basis. */
+const UNIT_ZH: Record<DurationUnit, string> = {
+  day: '日',
+  workday: '个工作日',
+  hour: '小时',
+  workhour: '个工作小时',
+};
+
 /** The statutory periods, as data so that an amendment is a data change. */
 export const DEFAULT_ENFORCEMENT_RULES: EnforcementRules = {
   periods: {
-    decision: { n: 90, unit: 'day', basis: '行政处罚法 第60条: decision within 90 days of filing' },
+    decision: { n: 90, unit: 'day', basis: '行政处罚法 第60条：自立案之日起九十日内作出行政处罚决定' },
     hearingRequest: {
       n: 5,
       unit: 'workday',
-      basis: '行政处罚法 第64条(一), 第85条: hearing requested within 5 working days of the notice',
+      basis: '行政处罚法 第64条第（一）项、第85条：当事人在告知后五个工作日内提出听证要求',
     },
     hearingNotice: {
       n: 7,
       unit: 'workday',
-      basis: '行政处罚法 第64条(二), 第85条: the party is notified 7 working days before the hearing',
+      basis: '行政处罚法 第64条第（二）项、第85条：听证七个工作日前通知当事人',
     },
     service: {
       n: 7,
       unit: 'workday',
-      basis: '行政处罚法 第61条, 第85条: decision served within 7 working days when the party is absent',
+      basis: '行政处罚法 第61条、第85条：当事人不在场的，七个工作日内送达处罚决定书',
     },
     payment: {
       n: 15,
       unit: 'day',
-      basis: '行政处罚法 第67条: fine paid within 15 days of receiving the decision',
+      basis: '行政处罚法 第67条：自收到处罚决定书之日起十五日内缴纳罚款',
     },
     demand: {
       n: 10,
       unit: 'workday',
-      basis:
-        '行政强制法 第54条, 第69条: court enforcement only 10 working days after the demand (催告书) is served',
+      basis: '行政强制法 第54条、第69条：催告书送达十个工作日后方可申请人民法院强制执行',
     },
     demolitionNotice: {
       n: 10,
       unit: 'day',
-      basis:
-        '行政强制法 第44条, 上海市拆除违法建筑若干规定 第9条: notice of at least 10 days before forced demolition',
+      basis: '行政强制法 第44条、上海市拆除违法建筑若干规定 第9条：强制拆除前公告不少于十日',
     },
   },
   hearingStopsDecisionClock: true,
@@ -458,7 +465,7 @@ export function decisionDeadlineOf(
     deadline = computeDeadline(calendar, {
       from: dueOf(deadline),
       rule: extension,
-      basis: `${deadline.basis}; extended with approval by ${extension.n} ${extension.unit} (第60条 "从其规定")`,
+      basis: `${deadline.basis}；经批准延长 ${extension.n} ${UNIT_ZH[extension.unit]}（第60条"从其规定"）`,
       suspensions,
     });
   }
@@ -755,7 +762,7 @@ export function applyEnforcementMove(
       const due = state.hearingRequestDeadline;
       if (!state.flags.hearingRight || due === null) {
         throw invalid('hearingNotAvailable', {
-          basis: '行政处罚法 第63条: hearing only for the penalties it lists',
+          basis: '行政处罚法 第63条：仅该条所列处罚适用听证',
         });
       }
       // 第64条(一): within 5 working days of the notice.
@@ -839,7 +846,7 @@ export function applyEnforcementMove(
       }
       if (legalReviewRequired(state.flags, state.hearingHeld) && !state.legalReviewPassed) {
         throw invalid('legalReviewRequired', {
-          basis: '行政处罚法 第58条: no decision without legal review',
+          basis: '行政处罚法 第58条：未经法制审核不得作出决定',
         });
       }
       closeStep();
@@ -886,7 +893,7 @@ export function applyEnforcementMove(
         const running = state.paymentDeadline ?? state.demolitionNoticeDeadline;
         throw invalid('demandPremature', {
           due: running?.due ?? null,
-          basis: '行政强制法 第35条: a demand only after the time to perform has passed',
+          basis: '行政强制法 第35条：履行期限届满后方可催告',
         });
       }
       next.demandServedAt = nowText;

@@ -25,6 +25,9 @@ const KIND_TAG: Readonly<Record<string, string>> = {
   deliveryAckOverdue: 'red',
   deliveryOnSiteWarn: 'orange',
   deliveryOnSiteOverdue: 'red',
+  enforcementWarn: 'orange',
+  enforcementOverdue: 'red',
+  enforcementPartyDue: 'blue',
   dissatisfied: 'purple',
 };
 

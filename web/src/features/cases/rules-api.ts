@@ -133,6 +133,9 @@ export const ALERT_KINDS = [
   'deliveryAckOverdue',
   'deliveryOnSiteWarn',
   'deliveryOnSiteOverdue',
+  'enforcementWarn',
+  'enforcementOverdue',
+  'enforcementPartyDue',
   'dissatisfied',
 ] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
