@@ -372,7 +372,7 @@ describe('informReporter (上海市城市管理行政执法条例 第26条)', ()
     const state = newCase({ hasReporter: true, receivedAt: at('2026-09-29T10:00:00+08:00') });
     expect(state.reporterDeadline?.due).toBe('2026-10-12T23:59:59.999+08:00');
     expect(state.reporterDeadline?.basis).toBe(
-      '上海市城市管理行政执法条例 第26条: 5 working days to tell the reporter',
+      '上海市城市管理行政执法条例 第26条：5 个工作日内将核查情况告知举报人',
     );
     const desk = actorFor('informReporter');
     const onTime = applyMove(

@@ -105,7 +105,7 @@ describe.each(DIALECTS)('cases service [%s]', (dialect) => {
     });
     expect(c.deadline).toMatchObject({
       rule: { n: 2, unit: 'workhour' },
-      basis: expect.stringContaining('2 working hours'),
+      basis: expect.stringContaining('2 个工作小时内受理'),
     });
     expect(c.reporterDeadline?.basis).toContain('第26条');
     expect(c.dueAt).toBe(new Date(c.deadline!.due).toISOString());
@@ -159,7 +159,7 @@ describe.each(DIALECTS)('cases service [%s]', (dialect) => {
       [7, 'evaluate', 'evaluate', 'ended'],
     ]);
     expect(c.timeline[0]).toMatchObject({ actorId: dispatcher.id, role: 'dispatcher', onTime: true });
-    expect(c.timeline[0]?.deadline?.basis).toContain('2 working hours');
+    expect(c.timeline[0]?.deadline?.basis).toContain('2 个工作小时内受理');
     expect(c.timeline[3]).toMatchObject({ attachments: [fixed], note: 'cleared', unitId: u.id(DEPARTMENT) });
     const entries = await deps.database.db
       .selectFrom('audit_entry')

@@ -213,7 +213,7 @@ export function handleLimitsFromCategories(
             step: 'handle' as const,
             rule: {
               ...row.timeLimit,
-              basis: `类别目录 ${row.key}：目录中设定的处置时限 (handling limit set in the category registry)`,
+              basis: `类别目录 ${row.key}：目录中设定的处置时限`,
             },
           },
         ],
@@ -248,36 +248,18 @@ const entry = (
 /** The demo's time limits. Statutory ones cite their article; the rest are marked as bureau practice. */
 export const DEFAULT_TIME_LIMITS: TimeLimitTable = [
   // The loop's own steps (bureau practice).
-  entry('*', 'collect', 2, 'workhour', `${PRACTICE}: accept or reject within 2 working hours`),
-  entry('*', 'onSiteCheck', 1, 'workday', `${PRACTICE}: on-site check (核实) within 1 working day`),
-  entry('*', 'open', 2, 'workhour', `${PRACTICE}: open or decline within 2 working hours`),
-  entry('*', 'dispatch', 2, 'workhour', `${PRACTICE}: dispatch within 2 working hours`),
-  entry('*', 'handle', 3, 'workday', `${PRACTICE}: handle within 3 working days`),
-  entry('*', 'verify', 1, 'workday', `${PRACTICE}: verify on site (核查) within 1 working day`),
-  entry('*', 'close', 1, 'workday', `${PRACTICE}: close within 1 working day of verification`),
-  entry('*', 'evaluate', 5, 'workday', `${PRACTICE}: evaluate within 5 working days of closing`),
+  entry('*', 'collect', 2, 'workhour', `${PRACTICE}：2 个工作小时内受理或不予受理`),
+  entry('*', 'onSiteCheck', 1, 'workday', `${PRACTICE}：1 个工作日内现场核实`),
+  entry('*', 'open', 2, 'workhour', `${PRACTICE}：2 个工作小时内立案或不予立案`),
+  entry('*', 'dispatch', 2, 'workhour', `${PRACTICE}：2 个工作小时内派遣`),
+  entry('*', 'handle', 3, 'workday', `${PRACTICE}：3 个工作日内处置`),
+  entry('*', 'verify', 1, 'workday', `${PRACTICE}：1 个工作日内现场核查`),
+  entry('*', 'close', 1, 'workday', `${PRACTICE}：核查后 1 个工作日内结案`),
+  entry('*', 'evaluate', 5, 'workday', `${PRACTICE}：结案后 5 个工作日内评价`),
   // Handling limits of the demo categories (DOMAIN-CN §1.6, local examples).
-  entry(
-    'event:06010',
-    'handle',
-    1,
-    'workday',
-    '处置时限 (DOMAIN-CN §1.6): exposed garbage (暴露垃圾) cleared within 1 working day',
-  ),
-  entry(
-    'event:06001',
-    'handle',
-    4,
-    'workhour',
-    '处置时限 (DOMAIN-CN §1.6): illegal construction (私搭乱建) stopped within 4 working hours',
-  ),
-  entry(
-    'event:08016',
-    'handle',
-    4,
-    'workhour',
-    '处置时限 (DOMAIN-CN §1.6): unlicensed construction stopped within 4 working hours',
-  ),
+  entry('event:06010', 'handle', 1, 'workday', '处置时限（DOMAIN-CN §1.6）：暴露垃圾 1 个工作日内清除'),
+  entry('event:06001', 'handle', 4, 'workhour', '处置时限（DOMAIN-CN §1.6）：私搭乱建 4 个工作小时内制止'),
+  entry('event:08016', 'handle', 4, 'workhour', '处置时限（DOMAIN-CN §1.6）：无证施工 4 个工作小时内制止'),
   // 上海市拆除违法建筑若干规定 第7条: on site within 24 hours of a report; within 2 hours while building is under way.
   // Natural hours (民法典 第201条第2款), not working hours: the rule is about stopping building in progress.
   entry(
@@ -285,36 +267,30 @@ export const DEFAULT_TIME_LIMITS: TimeLimitTable = [
     'onSiteCheck',
     24,
     'hour',
-    '上海市拆除违法建筑若干规定 第7条: on site within 24 hours of the report',
+    '上海市拆除违法建筑若干规定 第7条：接到报告后 24 小时内到场',
   ),
   entry(
     'event:08016',
     'onSiteCheck',
     24,
     'hour',
-    '上海市拆除违法建筑若干规定 第7条: on site within 24 hours of the report',
+    '上海市拆除违法建筑若干规定 第7条：接到报告后 24 小时内到场',
   ),
-  entry(
-    '*',
-    'onSiteCheckUnderWay',
-    2,
-    'hour',
-    '上海市拆除违法建筑若干规定 第7条: on site within 2 hours while building is under way',
-  ),
+  entry('*', 'onSiteCheckUnderWay', 2, 'hour', '上海市拆除违法建筑若干规定 第7条：正在搭建的，2 小时内到场'),
   // 上海市城市管理行政执法条例 第26条第2款: tell the reporter within 5 working days; transfer within 3.
   entry(
     '*',
     'reporterFeedback',
     5,
     'workday',
-    '上海市城市管理行政执法条例 第26条: 5 working days to tell the reporter',
+    '上海市城市管理行政执法条例 第26条：5 个工作日内将核查情况告知举报人',
   ),
   entry(
     '*',
     'transfer',
     3,
     'workday',
-    '上海市城市管理行政执法条例 第26条: transfer a matter outside our duties within 3 working days',
+    '上海市城市管理行政执法条例 第26条：不属于本部门职责的，3 个工作日内移送',
   ),
   // 上海市城市管理行政执法条例 第29条第2款: "自收到协助通知书之日起十日内出具书面意见" — 十日, not 工作日.
   entry(
@@ -322,6 +298,6 @@ export const DEFAULT_TIME_LIMITS: TimeLimitTable = [
     'assistReply',
     10,
     'day',
-    '上海市城市管理行政执法条例 第29条: written opinion within 10 days of the assistance notice',
+    '上海市城市管理行政执法条例 第29条：自收到协助通知书之日起 10 日内出具书面意见',
   ),
 ];

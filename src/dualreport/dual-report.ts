@@ -57,7 +57,7 @@ export const DEFAULT_DUAL_REPORT_SETTINGS: DualReportSettings = {
   ackWithin: {
     n: 1,
     unit: 'hour',
-    basis: 'OneGrid working rule: acknowledge a dual report within 1 hour (before the 第7条 on-site limit)',
+    basis: '区局工作规范：双报告 1 小时内签收（早于第7条的到场时限）',
   },
   clockSkewMs: 5 * 60_000,
 };
@@ -68,12 +68,12 @@ export const onSiteRule = (underWay: boolean): Duration & { basis: string } =>
     ? {
         n: 2,
         unit: 'hour',
-        basis: '上海市拆除违法建筑若干规定 第7条: on site within 2 hours while building is under way',
+        basis: '上海市拆除违法建筑若干规定 第7条：正在搭建的，2 小时内到场',
       }
     : {
         n: 24,
         unit: 'hour',
-        basis: '上海市拆除违法建筑若干规定 第7条: on site within 24 hours of the report',
+        basis: '上海市拆除违法建筑若干规定 第7条：接到报告后 24 小时内到场',
       };
 
 /** The times and the dissuasion of a dual report as the rules check them. */
