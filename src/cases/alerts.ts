@@ -140,11 +140,27 @@ export function warnLeadMs(due: Date, from: Date | null, s: AlertSettings): numb
   return Math.min(s.warnLeadMaxMs, Math.max(s.warnLeadMinMs, lead));
 }
 
-const instant = (text: string | null): Date | null => {
+/** A stored instant as a Date, or null when absent or unreadable. */
+export const instantOrNull = (text: string | null): Date | null => {
   if (text === null) return null;
   const d = new Date(text);
   return Number.isFinite(d.getTime()) ? d : null;
 };
+const instant = instantOrNull;
+
+/** Where `now` stands against one deadline: before its warning, inside the warning lead, or past it. */
+export type DeadlinePhase = 'quiet' | 'warn' | 'overdue';
+
+/**
+ * The phase of a deadline at `now`. A deadline is the last instant inside the period (deadline.ts): overdue
+ * strictly after it. Every sweep (cases, deliveries, the penalty procedure) decides with this.
+ */
+export function deadlinePhase(due: Date, from: Date | null, now: Date, s: AlertSettings): DeadlinePhase {
+  const t = now.getTime();
+  const d = due.getTime();
+  if (t > d) return 'overdue';
+  return t >= d - warnLeadMs(due, from, s) ? 'warn' : 'quiet';
+}
 
 /** 2026-03-10 17:30, Shanghai time: how a person reads a deadline. */
 export const shownShanghai = (d: Date): string => formatShanghai(d).slice(0, 16).replace('T', ' ');
@@ -195,11 +211,10 @@ export function decideAlerts(
     const d = due.getTime();
     const leaderAt = d + s.escalateLeaderAfterMs;
     const bureauAt = leaderAt + s.escalateBureauAfterMs;
-    // A deadline is the last instant inside the period (deadline.ts): overdue strictly after it.
-    if (t <= d) {
-      if (t >= d - warnLeadMs(due, instant(c.deadline.from), s))
-        add('warn', owner, null, `案件 ${c.code} ${step} 将于 ${shown(due)} 到期（依据：${basis}）`);
-    } else {
+    const phase = deadlinePhase(due, instant(c.deadline.from), now, s);
+    if (phase === 'warn') {
+      add('warn', owner, null, `案件 ${c.code} ${step} 将于 ${shown(due)} 到期（依据：${basis}）`);
+    } else if (phase === 'overdue') {
       overdueSince = c.overdueSince ?? dueAt;
       add('overdue', owner, null, `案件 ${c.code} ${step} 已于 ${shown(due)} 超期（依据：${basis}）`);
       if (t > leaderAt) {
@@ -237,13 +252,11 @@ export function decideAlerts(
         dueAt,
         message,
       });
-    const d = rDue.getTime();
-    if (t <= d) {
-      if (t >= d - warnLeadMs(rDue, instant(c.reporterDeadline.from), s))
-        add('reporterWarn', `案件 ${c.code} 应于 ${shown(rDue)} 前将核查情况告知举报人（依据：${basis}）`);
-    } else {
+    const phase = deadlinePhase(rDue, instant(c.reporterDeadline.from), now, s);
+    if (phase === 'warn')
+      add('reporterWarn', `案件 ${c.code} 应于 ${shown(rDue)} 前将核查情况告知举报人（依据：${basis}）`);
+    else if (phase === 'overdue')
       add('reporterOverdue', `案件 ${c.code} 未在 ${shown(rDue)} 前将核查情况告知举报人（依据：${basis}）`);
-    }
   }
   return { alerts, overdueSince: overdueSince ?? c.overdueSince, escalationLevel: level };
 }

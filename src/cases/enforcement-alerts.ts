@@ -12,8 +12,9 @@
 import type { Deadline } from '../platform/calendar/deadline.js';
 import {
   DEFAULT_ALERT_SETTINGS,
+  deadlinePhase,
+  instantOrNull,
   shownShanghai,
-  warnLeadMs,
   type AlertDraft,
   type AlertKind,
   type AlertSettings,
@@ -90,12 +91,6 @@ export interface AlertEnforcement {
   };
 }
 
-const instant = (text: string | null): Date | null => {
-  if (text === null) return null;
-  const d = new Date(text);
-  return Number.isFinite(d.getTime()) ? d : null;
-};
-
 /**
  * The alerts due for one procedure at `now`, all to the squad leader (the bureau's leader when no squad
  * holds the case): a warning within the lead of the bureau's own deadline and an overdue alert once it
@@ -109,17 +104,15 @@ export function decideEnforcementAlerts(
 ): AlertDraft[] {
   const alerts: AlertDraft[] = [];
   if (e.caseStatus !== 'active') return alerts;
-  const t = now.getTime();
   const leader = e.units.squad
     ? { unitId: e.units.squad, role: 'squadLeader' as const }
     : { unitId: e.units.bureau, role: 'bureauLeader' as const };
   const code = e.caseCode;
 
   for (const { name, deadline, ours } of pendingEnforcementDeadlines(e.state)) {
-    const due = instant(deadline.due);
+    const due = instantOrNull(deadline.due);
     if (due === null) continue;
     const dueAt = due.toISOString();
-    const at = due.getTime();
     const shown = shownShanghai(due);
     const basis = `（依据：${deadline.basis}）`;
     const add = (kind: AlertKind, message: string) =>
@@ -133,22 +126,21 @@ export function decideEnforcementAlerts(
         message,
       });
     const what = DEADLINE_NAMES_ZH[name];
-    // A deadline is the last instant inside the period (deadline.ts): overdue strictly after it.
+    const phase = deadlinePhase(due, instantOrNull(deadline.from), now, s);
     if (!ours) {
-      if (t > at)
+      if (phase === 'overdue')
         add(
           'enforcementPartyDue',
           `案件 ${code} 当事人${what}期限已于 ${shown} 届满，${NEXT_STEP_ZH[name] ?? '可办理下一环节'}${basis}`,
         );
-    } else if (t <= at) {
-      if (t >= at - warnLeadMs(due, instant(deadline.from), s))
-        add(
-          'enforcementWarn',
-          name === 'decision'
-            ? `案件 ${code} ${what}应于 ${shown} 前作出${basis}`
-            : `案件 ${code} ${what}期限将于 ${shown} 届满，处罚决定书应于此前送达${basis}`,
-        );
-    } else {
+    } else if (phase === 'warn') {
+      add(
+        'enforcementWarn',
+        name === 'decision'
+          ? `案件 ${code} ${what}应于 ${shown} 前作出${basis}`
+          : `案件 ${code} ${what}期限将于 ${shown} 届满，处罚决定书应于此前送达${basis}`,
+      );
+    } else if (phase === 'overdue') {
       add(
         'enforcementOverdue',
         name === 'decision'

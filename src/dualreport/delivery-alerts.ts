@@ -10,8 +10,9 @@
  */
 import {
   DEFAULT_ALERT_SETTINGS,
+  deadlinePhase,
+  instantOrNull,
   shownShanghai,
-  warnLeadMs,
   type AlertDraft,
   type AlertKind,
   type AlertSettings,
@@ -36,12 +37,6 @@ export interface DueDelivery {
   onSiteAt: string | null;
 }
 
-const instant = (text: string | null): Date | null => {
-  if (text === null) return null;
-  const d = new Date(text);
-  return Number.isFinite(d.getTime()) ? d : null;
-};
-
 /**
  * The alerts due for one delivery at `now`: a warning within the lead of a deadline not yet met, an overdue
  * alert once it passed unmet. Only a delivery whose case is active is reminded (a suspended case has its
@@ -55,8 +50,7 @@ export function decideDeliveryAlerts(
 ): AlertDraft[] {
   const alerts: AlertDraft[] = [];
   if (d.caseStatus !== 'active') return alerts;
-  const t = now.getTime();
-  const from = instant(d.deliveredAt);
+  const from = instantOrNull(d.deliveredAt);
 
   const check = (
     deadline: string,
@@ -64,7 +58,7 @@ export function decideDeliveryAlerts(
     kinds: { warn: AlertKind; overdue: AlertKind },
     message: { warn: (shown: string) => string; overdue: (shown: string) => string },
   ) => {
-    const due = instant(deadline);
+    const due = instantOrNull(deadline);
     if (doneAt !== null || due === null) return;
     const dueAt = due.toISOString();
     const add = (kind: AlertKind, text: string) =>
@@ -77,11 +71,8 @@ export function decideDeliveryAlerts(
         dueAt,
         message: text,
       });
-    const at = due.getTime();
-    // A deadline is the last instant inside the period (deadline.ts): overdue strictly after it.
-    if (t <= at) {
-      if (t >= at - warnLeadMs(due, from, s)) add(kinds.warn, message.warn(shownShanghai(due)));
-    } else add(kinds.overdue, message.overdue(shownShanghai(due)));
+    const phase = deadlinePhase(due, from, now, s);
+    if (phase !== 'quiet') add(kinds[phase], message[phase](shownShanghai(due)));
   };
 
   const receipt = `双报告回执 ${d.receiptCode}`;
