@@ -245,6 +245,8 @@ export interface DemoYearResult {
   profiles: Record<DutyProfile, number>;
   sites: number;
   verifiedSites: number;
+  /** Ratings by reporters of closed cases (满意度), for the satisfaction rate. */
+  ratings: number;
   seconds: number;
 }
 
@@ -329,6 +331,7 @@ export async function loadDemoYear(deps: Deps, opts: { seed: number }): Promise<
     await bulkInsert(tx, 'patrol_plan', rows.plans);
     await bulkInsert(tx, 'patrol_record', rows.patrolRecords);
     await bulkInsert(tx, 'patrol_covered', rows.covered);
+    await bulkInsert(tx, 'case_rating', rows.ratings);
     await audit({
       action: 'demo.loadYear',
       entity: 'demo',
@@ -347,6 +350,7 @@ export async function loadDemoYear(deps: Deps, opts: { seed: number }): Promise<
     profiles,
     sites: rebuilt.sites,
     verifiedSites: rebuilt.verifiedSites,
+    ratings: rows.ratings.length,
     seconds: (Date.now() - started) / 1000,
   };
 }
@@ -371,6 +375,10 @@ function buildRows(plan: DemoYearPlan, compounds: readonly YearCompound[], env: 
   const attachments: Array<{ id: string; caseId: string; at: string }> = [];
   const dualReports: Array<Insertable<DB['dual_report']>> = [];
   const deliveries: Array<Insertable<DB['delivery']>> = [];
+  const ratings: Array<Insertable<DB['case_rating']>> = [];
+  // Ratings draw from a stream of their own, so adding them left every other row of the year as it was.
+  const rateRng = stream(env.seed, 'year:ratings');
+  const squadMood = new Map<string, { satisfied: number; basically: number }>();
   const nowMs = plan.to;
   const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -394,6 +402,35 @@ function buildRows(plan: DemoYearPlan, compounds: readonly YearCompound[], env: 
         cases.push(caseRow(built.state, makeCaseCode(new Date(r.receivedAt), bytes(6)), c, r, iso(r.receivedAt), built.updatedAt));
         for (const [seq, f] of built.flows.entries()) flows.push(flowRow(caseId, seq + 1, f, env.staff.names.get(f.actorId) ?? null));
         if (built.photoId) attachments.push({ id: built.photoId, caseId, at: built.photoAt as string });
+        // The reporter of a closed case rates it (满意度), a few hours to two days after closing. Each squad
+        // has its own mix, so the rate differs between units; a dissatisfied rating was dealt with a day later.
+        const closedAt = built.state.status === 'closed' ? built.state.closedAt : null;
+        if (closedAt !== null && REPORTER_CHANNELS.includes(r.channel)) {
+          const ratedMs = Date.parse(closedAt) + (2 + rateRng() * 46) * HOUR;
+          let mood = squadMood.get(c.squadId);
+          if (!mood) {
+            mood = { satisfied: 0.5 + rateRng() * 0.35, basically: 0.1 + rateRng() * 0.15 };
+            squadMood.set(c.squadId, mood);
+          }
+          const draw = rateRng();
+          const rating = draw < mood.satisfied ? 'satisfied' : draw < mood.satisfied + mood.basically ? 'basicallySatisfied' : 'dissatisfied';
+          if (ratedMs < nowMs)
+            ratings.push({
+              id: newId(ratedMs),
+              case_id: caseId,
+              round: built.state.reopenCount,
+              rating,
+              comment: rating === 'dissatisfied' ? '拆除不彻底，现场仍有残留' : rating === 'satisfied' ? '处理及时' : null,
+              source: 'reporter',
+              report_id: reportId,
+              rated_by: null,
+              rated_at: iso(ratedMs),
+              unit_id: c.squadId,
+              category_key: env.categoryKey,
+              month: formatShanghai(new Date(ratedMs)).slice(0, 7),
+              handled_at: rating === 'dissatisfied' && ratedMs + DAY < nowMs ? iso(ratedMs + DAY) : null,
+            });
+        }
       }
       const trackingCode = makeTrackingCode(bytes(9));
       const companyId = r.channel === 'dualReport' ? c.companyId : null;
@@ -523,7 +560,7 @@ function buildRows(plan: DemoYearPlan, compounds: readonly YearCompound[], env: 
     });
     for (const c of pts) covered.push({ record_id: patrolIds[i] as string, compound_id: c.id, started_at: iso(p.startedAt) });
   });
-  return { cases, reports, flows, attachments, dualReports, deliveries, plans, patrolRecords, covered };
+  return { cases, reports, flows, attachments, dualReports, deliveries, plans, patrolRecords, covered, ratings };
 }
 
 function flowRow(caseId: string, seq: number, f: FlowRecord, actorName: string | null): Insertable<DB['case_flow']> {
