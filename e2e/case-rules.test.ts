@@ -70,8 +70,11 @@ describe.skipIf(skipReason !== null)(
       return page;
     }
 
-    /** GET as a demo user through the API (to find a demo case to open). */
-    async function apiGet<T>(username: string, path: string): Promise<T> {
+    /** One API session per demo user: the login route is rate limited (10 a minute by default). */
+    const cookies = new Map<string, string>();
+    async function sessionCookie(username: string): Promise<string> {
+      const known = cookies.get(username);
+      if (known !== undefined) return known;
       const login = await fetch(`${server.baseUrl}/api/auth/login`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
@@ -81,6 +84,13 @@ describe.skipIf(skipReason !== null)(
       const cookie = (login.headers.getSetCookie?.() ?? [login.headers.get('set-cookie') ?? ''])
         .map((c) => c.split(';')[0])
         .join('; ');
+      cookies.set(username, cookie);
+      return cookie;
+    }
+
+    /** GET as a demo user through the API (to find a demo case to open). */
+    async function apiGet<T>(username: string, path: string): Promise<T> {
+      const cookie = await sessionCookie(username);
       const r = await fetch(`${server.baseUrl}${path}`, { headers: { cookie } });
       expect(r.status, await r.clone().text()).toBe(200);
       return (await r.json()) as T;
@@ -339,6 +349,49 @@ describe.skipIf(skipReason !== null)(
         await expect.poll(() => leader.getByTestId('enforcement-start').count(), { timeout: 20_000 }).toBe(0);
         expect(await text(leader.getByTestId('case-detail'))).toContain('执法环节');
         await shot(leader, 'case-rules-enforcement-started');
+      });
+
+      await stage('bureau staff reads the satisfaction rate, by month and by unit', async () => {
+        const staff = await consolePage('bureaustaff', '/cases/satisfaction');
+        await staff.getByTestId('satisfaction-page').waitFor();
+        await staff.getByTestId('sat-table').waitFor();
+        const total = staff.getByTestId('sat-total');
+        await total.waitFor();
+        // The default range: the twelve months ending this month (Shanghai).
+        const now = new Date(Date.now() + 8 * 3_600_000);
+        const thisMonth = `${now.getUTCFullYear()}-${String(now.getUTCMonth() + 1).padStart(2, '0')}`;
+        expect(await staff.getByTestId('sat-to').inputValue()).toBe(thisMonth);
+        expect(await staff.getByTestId('sat-from').inputValue()).toMatch(/^\d{4}-\d{2}$/);
+        // At least the callback rating recorded above (basically satisfied, this month).
+        expect(Number(await total.getAttribute('data-rated'))).toBeGreaterThan(0);
+        const rate = Number(await total.getAttribute('data-rate'));
+        expect(rate).toBeGreaterThan(0);
+        expect(rate).toBeLessThanOrEqual(1);
+        expect(await text(total)).toContain('合计满意率');
+        const rows = staff.locator('[data-testid="sat-row"]');
+        const keys = () => rows.evaluateAll((els) => els.map((e) => e.getAttribute('data-key')));
+        const byMonth = await keys();
+        expect(byMonth.length).toBeGreaterThan(0);
+        expect(byMonth).toContain(thisMonth);
+        expect(byMonth.every((k) => /^\d{4}-\d{2}$/.test(k ?? ''))).toBe(true);
+        const chart = staff.getByTestId('sat-chart');
+        expect(await chart.getAttribute('data-bars')).toBe('12');
+        expect(await chart.locator('canvas').count()).toBeGreaterThan(0);
+        await expect.poll(() => chart.getAttribute('data-drawn')).toBe('yes');
+        await shot(staff, 'cases-satisfaction');
+
+        await staff.getByTestId('sat-by').getByText('按单位').click();
+        await expect.poll(() => staff.getByTestId('sat-table').getAttribute('data-by')).toBe('unit');
+        const byUnit = await keys();
+        expect(byUnit.length).toBeGreaterThan(0);
+        expect(byUnit.some((k) => /^\d{4}-\d{2}$/.test(k ?? ''))).toBe(false);
+        expect(await text(staff.getByTestId('sat-table'))).toContain('单位');
+        // The same ratings, grouped otherwise: the same total.
+        expect(Number(await total.getAttribute('data-rate'))).toBe(rate);
+        expect(Number(await chart.getAttribute('data-bars'))).toBe(byUnit.length);
+        // The canvas has finished its transition from the monthly bars.
+        await expect.poll(() => chart.getAttribute('data-drawn')).toBe('yes');
+        await shot(staff, 'cases-satisfaction-by-unit');
       });
       expect(pageErrors).toEqual([]);
     }, 240_000);

@@ -19,10 +19,12 @@ const PatrolPage = lazy(() => import('./mobile/patrol-page'));
 const TasksPage = lazy(() => import('./mobile/tasks-page'));
 const CasePhonePage = lazy(() => import('./mobile/case-page'));
 const DualReportPage = lazy(() => import('./mobile/dual-report-page'));
-// The bureau's case rules and the alert inbox, beside the case list (matched before the cases/* splat).
+// The bureau's case rules, the alert inbox and the satisfaction rate, beside the case list (matched before
+// the cases/* splat).
 const TimeLimitsPage = lazy(() => import('./features/cases/time-limits-page'));
 const CalendarPage = lazy(() => import('./features/cases/calendar-page'));
 const AlertsPage = lazy(() => import('./features/cases/alerts-page'));
+const SatisfactionPage = lazy(() => import('./features/cases/satisfaction-page'));
 
 function PhonePage({ children }: { children: ReactNode }) {
   return <Suspense fallback={<FullPageSpin label="" />}>{children}</Suspense>;
@@ -110,6 +112,7 @@ const router = createBrowserRouter([
       { path: 'cases/time-limits', element: <TimeLimitsPage /> },
       { path: 'cases/calendar', element: <CalendarPage /> },
       { path: 'cases/alerts', element: <AlertsPage /> },
+      { path: 'cases/satisfaction', element: <SatisfactionPage /> },
       ...CAPABILITIES.map(({ path, Page }) => ({ path: `${path.slice(1)}/*`, element: <Page /> })),
       { path: '*', element: <NotFoundPage /> },
     ],

@@ -409,7 +409,9 @@ function buildRows(plan: DemoYearPlan, compounds: readonly YearCompound[], env: 
           const ratedMs = Date.parse(closedAt) + (2 + rateRng() * 46) * HOUR;
           let mood = squadMood.get(c.squadId);
           if (!mood) {
-            mood = { satisfied: 0.5 + rateRng() * 0.35, basically: 0.1 + rateRng() * 0.15 };
+            const satisfied = 0.5 + rateRng() * 0.35;
+            // Every squad has some dissatisfied reporters: at least 5 %.
+            mood = { satisfied, basically: Math.min(0.1 + rateRng() * 0.15, 0.95 - satisfied) };
             squadMood.set(c.squadId, mood);
           }
           const draw = rateRng();

@@ -69,8 +69,8 @@ export const CAPABILITIES: readonly Capability[] = [
     // The icon carries the alert inbox's unread count.
     icon: <CasesMenuIcon />,
     // Case list with filters, the map of open cases by urgency, case detail with its moves, the officer's
-    // phone pages (/m/tasks, /m/cases/:id), time limits, the working-day calendar and the alert inbox
-    // (/cases/time-limits, /cases/calendar, /cases/alerts).
+    // phone pages (/m/tasks, /m/cases/:id), time limits, the working-day calendar, the alert inbox and the
+    // satisfaction rate (/cases/time-limits, /cases/calendar, /cases/alerts, /cases/satisfaction).
     status: 'partial',
     Page: lazy(() => import('./cases/cases-page')),
   },

@@ -1,5 +1,6 @@
-// The frame of the case pages that live beside the list and the map (time limits, calendar, alerts): the
-// same tab bar as cases-page.tsx, with these pages added, and small helpers they share.
+// The frame of the case pages that live beside the list and the map (time limits, calendar, alerts, the
+// satisfaction rate): the same tab bar as cases-page.tsx, with these pages added, and small helpers they
+// share.
 import { MobileOutlined } from '@ant-design/icons';
 import { Badge, Tabs } from 'antd';
 import type { ReactNode } from 'react';
@@ -10,7 +11,7 @@ import { useCasesT, type CasesKey, type CasesT } from './cases-i18n';
 import './cases.css';
 import './case-rules.css';
 
-const TABS = ['list', 'map', 'time-limits', 'calendar', 'alerts'] as const;
+const TABS = ['list', 'map', 'time-limits', 'calendar', 'alerts', 'satisfaction'] as const;
 
 /** A label of a group the case pages' t.label does not cover (limit steps, origins, alert kinds). */
 export function labelOf(t: CasesT, group: string, id: string | null | undefined): string {
@@ -31,6 +32,7 @@ export function CaseRulesFrame({ children }: { children: ReactNode }) {
   const location = useLocation();
   const navigate = useNavigate();
   const unread = useUnreadAlerts();
+  const canReadRates = useCan('insight:read');
   const active = TABS.find((k) => location.pathname.startsWith(`/cases/${k}`)) ?? '';
   const labels: Record<(typeof TABS)[number], ReactNode> = {
     list: t('nav.list'),
@@ -42,14 +44,17 @@ export function CaseRulesFrame({ children }: { children: ReactNode }) {
         {t('nav.alerts')}
       </Badge>
     ),
+    satisfaction: t('nav.satisfaction'),
   };
+  // The rate needs insight:read (staff roles); an officer without it does not see the tab.
+  const tabs = TABS.filter((k) => k !== 'satisfaction' || canReadRates);
   return (
     <div className="og-cases" data-testid="cases-page">
       <Tabs
         activeKey={active}
         onChange={(key) => void navigate(`/cases/${key}`)}
         className="og-cases-tabs"
-        items={TABS.map((k) => ({ key: k, label: <span data-testid={`cases-tab-${k}`}>{labels[k]}</span> }))}
+        items={tabs.map((k) => ({ key: k, label: <span data-testid={`cases-tab-${k}`}>{labels[k]}</span> }))}
         tabBarExtraContent={
           <Link to="/m/tasks" target="_blank">
             <MobileOutlined /> {t('nav.tasksPage')}

@@ -179,3 +179,50 @@ export const fetchAlerts = (api: ApiClient, q: AlertQuery, signal?: AbortSignal)
 
 export const markAlertRead = (api: ApiClient, id: string) =>
   api.post<{ id: string; readAt: string }>(`/api/alerts/${encodeURIComponent(id)}/read`);
+
+// ---------------------------------------------------------------------------------------------------------
+// Satisfaction rate (src/cases/ratings.routes.ts GET /api/ratings/rate)
+// ---------------------------------------------------------------------------------------------------------
+
+/** src/cases/ratings.ts RATING_GROUPINGS, in the order the page offers them. */
+export const RATING_GROUPINGS = ['month', 'unit', 'category'] as const;
+export type RatingGrouping = (typeof RATING_GROUPINGS)[number];
+
+export interface SatisfactionGroup {
+  /** The unit id, category key or month (YYYY-MM, Shanghai); null for ratings without a unit or category. */
+  key: string | null;
+  name: string | null;
+  nameEn: string | null;
+  rated: number;
+  satisfied: number;
+  basicallySatisfied: number;
+  dissatisfied: number;
+  /** (satisfied + basically satisfied) / rated; null when nothing was rated. */
+  rate: number | null;
+}
+
+export interface SatisfactionRates {
+  by: RatingGrouping;
+  /** Sorted by key; only the groups with ratings. */
+  groups: SatisfactionGroup[];
+  /** key, name and nameEn null. */
+  total: SatisfactionGroup;
+}
+
+export interface SatisfactionQuery {
+  by: RatingGrouping;
+  /** YYYY-MM, inclusive; absent: no bound. */
+  from?: string;
+  to?: string;
+}
+
+/** The rate over the caller's scope (insight:read); 422 monthInvalid / monthRangeReversed for bad bounds. */
+export const fetchSatisfaction = (api: ApiClient, q: SatisfactionQuery, signal?: AbortSignal) =>
+  api.get<SatisfactionRates>('/api/ratings/rate', {
+    query: {
+      by: q.by,
+      ...(q.from ? { from: q.from } : {}),
+      ...(q.to ? { to: q.to } : {}),
+    },
+    signal,
+  });
