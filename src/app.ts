@@ -5,6 +5,7 @@ import { Gauge } from 'prom-client';
 import { pino, type Logger } from 'pino';
 import type { Deps } from './deps.js';
 import type { DB } from './schema.js';
+import { countJobsByStatus, jobDatabase } from './platform/jobs/jobs.store.js';
 import { accessMessages } from './access/access.messages.js';
 import { accessRoutes } from './access/access.routes.js';
 import { registryRoutes } from './registry/registry.routes.js';
@@ -124,15 +125,9 @@ export async function buildApp(deps: Deps): Promise<HttpServer> {
     labelNames: ['status'] as const,
     registers: [metrics],
     async collect() {
-      const rows = await deps.database.db
-        .selectFrom('job')
-        .select(['status', (eb) => eb.fn.countAll<number>().as('n')])
-        .where('status', 'in', ['queued', 'running'])
-        .groupBy('status')
-        .execute();
-      this.set({ status: 'queued' }, 0);
-      this.set({ status: 'running' }, 0);
-      for (const r of rows) this.set({ status: r.status }, Number(r.n));
+      const counts = await countJobsByStatus(jobDatabase(deps.database));
+      this.set({ status: 'queued' }, counts.queued);
+      this.set({ status: 'running' }, counts.running);
     },
   });
 

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../platform/testing/db.js';
 import { buildTestDeps, type TestDeps } from '../testing/deps.js';
-import { DomainError } from '../platform/errors.js';
 import type { Actor } from '../access/roles.js';
 import { verifyAuditChain } from '../access/audit.service.js';
 import { createCaseRulesSource, type CaseRulesSource } from './rules-source.js';
@@ -17,17 +16,10 @@ import {
   withdrawCalendarYear,
 } from './case-rules.service.js';
 import { UNIT, actorOf, countRows, loadCategories } from './case-rules.test-support.js';
+import { refusalOf } from '../testing/refusal.js';
 
 /** The domain error a promise rejects with, as { code, key, field }. */
-const errorOf = async (p: Promise<unknown>) => {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof DomainError) return { code: e.code, key: e.messageKey, field: e.details.field };
-    throw e;
-  }
-  throw new Error('expected a refusal');
-};
+const errorOf = (p: Promise<unknown>) => refusalOf(p, 'field');
 
 const GARBAGE = { step: 'handle' as const, categoryKey: 'event:06010', areaGrade: null };
 

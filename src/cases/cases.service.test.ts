@@ -28,17 +28,10 @@ import {
   skeletonUnits,
   type Units,
 } from './cases.test-support.js';
+import { refusalOf } from '../testing/refusal.js';
 
 /** The domain error a promise rejects with; null when it resolves. */
-const errorOf = async (p: Promise<unknown>) => {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof DomainError) return { code: e.code, key: e.messageKey, details: e.details };
-    throw e;
-  }
-  return null;
-};
+const errorOf = (p: Promise<unknown>) => refusalOf(p, 'details');
 
 describe('urgencyOf', () => {
   const now = new Date('2026-12-01T02:00:00.000Z');

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../platform/testing/db.js';
 import { buildTestDeps, type TestDeps } from '../testing/deps.js';
-import { DomainError } from '../platform/errors.js';
 import type { Actor } from '../access/roles.js';
 import { verifyAuditChain } from '../access/audit.service.js';
 import { anonymousActor } from '../intake/photos.service.js';
@@ -18,16 +17,9 @@ import {
   setCase,
   unitOf,
 } from './case-rules.test-support.js';
+import { refusalOf } from '../testing/refusal.js';
 
-const errorOf = async (p: Promise<unknown>) => {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof DomainError) return { code: e.code, key: e.messageKey, details: e.details };
-    throw e;
-  }
-  throw new Error('expected a refusal');
-};
+const errorOf = (p: Promise<unknown>) => refusalOf(p, 'details');
 
 const GARBAGE = 'event:06010';
 

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../platform/testing/db.js';
-import { DomainError } from '../platform/errors.js';
 import { createWorkCalendar } from '../platform/calendar/calendar.js';
 import { verifyAuditChain } from '../access/audit.service.js';
 import type { DemoDistrict } from '../registry/demo/index.js';
@@ -21,21 +20,14 @@ import {
   loadDualReportWorld,
   type DualReportWorld,
 } from './dual-report.test-support.js';
+import { refusalOf } from '../testing/refusal.js';
 
 let district: DemoDistrict;
 beforeAll(async () => {
   district = await generateDistrict();
 }, 180_000);
 
-const errorOf = async (p: Promise<unknown>) => {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof DomainError) return { code: e.code, key: e.messageKey, field: e.details.field };
-    throw e;
-  }
-  return null;
-};
+const errorOf = (p: Promise<unknown>) => refusalOf(p, 'field');
 
 describe.each(DIALECTS)('dual reports [%s]', (dialect) => {
   let deps: TestDeps;

@@ -23,21 +23,14 @@ import {
   loadDualReportWorld,
   type DualReportWorld,
 } from './dual-report.test-support.js';
+import { refusalOf } from '../testing/refusal.js';
 
 let district: DemoDistrict;
 beforeAll(async () => {
   district = await generateDistrict();
 }, 180_000);
 
-const errorOf = async (p: Promise<unknown>) => {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof DomainError) return { code: e.code, key: e.messageKey, field: e.details.field };
-    throw e;
-  }
-  return null;
-};
+const errorOf = (p: Promise<unknown>) => refusalOf(p, 'field');
 
 describe('the duty score', () => {
   it('is 100 for a clean record and falls with misses, repeated notices, silence and late reports', () => {

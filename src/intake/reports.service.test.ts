@@ -5,7 +5,6 @@ import { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DIALECTS } from '../platform/testing/db.js';
 import { buildTestDeps, type TestDeps } from '../testing/deps.js';
-import { DomainError } from '../platform/errors.js';
 import { systemActor, type Actor } from '../access/roles.js';
 import { verifyAuditChain } from '../access/audit.service.js';
 import { BUREAU_CODE, squadCode } from '../registry/demo.service.js';
@@ -42,6 +41,7 @@ import {
   type LoadedDistrict,
   type Place,
 } from './reports.test-support.js';
+import { refusalOf } from '../testing/refusal.js';
 
 let district: DemoDistrict;
 beforeAll(async () => {
@@ -49,16 +49,7 @@ beforeAll(async () => {
 }, 180_000);
 
 /** The domain error a promise rejects with, as { code, key, field }; null when it resolves. */
-const errorOf = async (p: Promise<unknown>) => {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof DomainError)
-      return { code: e.code, key: e.messageKey, field: e.details.field, details: e.details };
-    throw e;
-  }
-  return null;
-};
+const errorOf = (p: Promise<unknown>) => refusalOf(p, 'field', 'details');
 
 for (const dialect of DIALECTS) {
   describe(`intake: reports on the demo district [${dialect}]`, () => {

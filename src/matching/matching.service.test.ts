@@ -1,21 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyAuditChain } from '../access/audit.service.js';
 import { ROLE_PERMISSIONS, systemActor, type Actor, type Role } from '../access/roles.js';
-import { DomainError } from '../platform/errors.js';
 import { DIALECTS } from '../platform/testing/db.js';
 import { buildTestDeps, type TestDeps } from '../testing/deps.js';
 import { discovery, getSite, joinSites, listSites, rebuildSites, splitSite } from './matching.service.js';
 import { at, h, matchingFixture, type Fixture } from './matching.test-support.js';
+import { refusalOf } from '../testing/refusal.js';
 
-const errorOf = async (p: Promise<unknown>) => {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof DomainError) return { code: e.code, key: e.messageKey };
-    throw e;
-  }
-  return null;
-};
+const errorOf = (p: Promise<unknown>) => refusalOf(p);
 
 describe.each(DIALECTS)('matching service [%s]', (dialect) => {
   let deps: TestDeps;

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../platform/testing/db.js';
-import { DomainError } from '../platform/errors.js';
 import type { DemoDistrict } from '../registry/demo/index.js';
 import { createRoutingEngine } from '../routing/routing.service.js';
 import { submitReport } from '../intake/reports.service.js';
@@ -23,21 +22,14 @@ import {
   updatePatrolPlan,
   type PatrolPlanInput,
 } from './patrols.service.js';
+import { refusalOf } from '../testing/refusal.js';
 
 let district: DemoDistrict;
 beforeAll(async () => {
   district = await generateDistrict();
 }, 180_000);
 
-const errorOf = async (p: Promise<unknown>) => {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof DomainError) return { code: e.code, key: e.messageKey, field: e.details.field };
-    throw e;
-  }
-  return null;
-};
+const errorOf = (p: Promise<unknown>) => refusalOf(p, 'field');
 
 describe.each(DIALECTS)('patrols [%s]', (dialect) => {
   let deps: TestDeps;

@@ -2,7 +2,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import booleanPointInPolygon from '@turf/boolean-point-in-polygon';
 import { DIALECTS } from '../platform/testing/db.js';
 import { buildTestDeps, type TestDeps } from '../testing/deps.js';
-import { DomainError } from '../platform/errors.js';
 import { ROLE_PERMISSIONS, systemActor, type Actor } from '../access/roles.js';
 import { verifyAuditChain } from '../access/audit.service.js';
 import { type DemoDistrict } from '../registry/demo/index.js';
@@ -21,6 +20,7 @@ import { FusionIndex } from './fusion-index.js';
 import { createRoutingEngine, type Resolution, type RoutingEngine } from './routing.service.js';
 import { createRule, ensureDefaultRules, listRules, updateRule } from './rules.service.js';
 import { testDemoDistrict } from '../testing/demo-district.js';
+import { refusalOf } from '../testing/refusal.js';
 
 const XINZHUANG = '310112101';
 
@@ -29,15 +29,7 @@ beforeAll(async () => {
   district = await testDemoDistrict();
 }, 180_000);
 
-const errorOf = async (p: Promise<unknown>) => {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof DomainError) return { code: e.code, key: e.messageKey, field: e.details.field };
-    throw e;
-  }
-  return null;
-};
+const errorOf = (p: Promise<unknown>) => refusalOf(p, 'field');
 
 for (const dialect of DIALECTS) {
   describe(`routing engine on the demo district [${dialect}]`, () => {
