@@ -1,8 +1,5 @@
 import {
-  CameraOutlined,
   CheckCircleFilled,
-  DeleteOutlined,
-  LoadingOutlined,
   LogoutOutlined,
   ReloadOutlined,
   UserOutlined,
@@ -24,19 +21,12 @@ import {
   Tag,
   Typography,
 } from 'antd';
-import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { useCallback, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { isApiError, type ApiClient } from '../api/client';
 import { useCurrentUser, useSession } from '../auth/session-context';
 import { useCasesT } from '../features/cases/cases-i18n';
-import {
-  newIdempotencyKey,
-  photoThumbUrl,
-  uploadPhoto,
-  type Photo,
-  type Point,
-} from '../features/intake/intake-api';
+import { type Point } from '../features/intake/intake-api';
 import { formatPoint, formatTime, nameOf } from '../features/intake/intake-format';
-import { useWriteContext } from '../features/intake/intake-hooks';
 import { IntakeMap } from '../features/intake/intake-map';
 import { dualReportEn, type DualReportMessages } from '../i18n/dual-report.en';
 import { dualReportZhCN } from '../i18n/dual-report.zh-CN';
@@ -44,6 +34,7 @@ import { useLocale, useT } from '../i18n/i18n';
 import { interpolate, type Locale } from '../i18n/messages';
 import { describeError } from '../shell/describe-error';
 import { MobileFrame } from './mobile-frame';
+import { donePhotoIds, PhotoRow, type PhotoSlot } from './photo-row';
 import './dual-report-page.css';
 
 // ---------------------------------------------------------------------------------------------------------
@@ -187,105 +178,6 @@ function formatLag(t: DrT, minutes: number): string {
 // ---------------------------------------------------------------------------------------------------------
 // Photos
 // ---------------------------------------------------------------------------------------------------------
-
-interface PhotoSlot {
-  key: string;
-  name: string;
-  status: 'uploading' | 'done' | 'error';
-  photo?: Photo;
-  error?: string;
-}
-
-const PHOTOS_MAX = 9;
-
-function PhotoRow({
-  slots,
-  setSlots,
-  testId,
-  onChange,
-}: {
-  slots: PhotoSlot[];
-  setSlots: (update: (list: PhotoSlot[]) => PhotoSlot[]) => void;
-  testId: string;
-  onChange: () => void;
-}) {
-  const t = useDualReportT();
-  const tApp = useT();
-  const writeContext = useWriteContext();
-  const fileRef = useRef<HTMLInputElement>(null);
-  const add = async (file: File) => {
-    const key = newIdempotencyKey();
-    setSlots((list) => [...list, { key, name: file.name, status: 'uploading' }]);
-    onChange();
-    try {
-      const photo = await uploadPhoto(await writeContext(), file, file.name || 'photo.jpg');
-      setSlots((list) => list.map((p) => (p.key === key ? { ...p, status: 'done', photo } : p)));
-    } catch (e) {
-      setSlots((list) =>
-        list.map((p) => (p.key === key ? { ...p, status: 'error', error: describeError(tApp, e) } : p)),
-      );
-    }
-  };
-  return (
-    <>
-      <div className="og-m-photos" data-testid={`${testId}-list`}>
-        {slots.map((p) => (
-          <div key={p.key} className="og-m-photo" data-testid={`${testId}-slot`} data-status={p.status}>
-            {p.status === 'done' && p.photo ? (
-              <img src={photoThumbUrl(p.photo.id)} alt={p.name} data-testid={`${testId}-thumb`} />
-            ) : p.status === 'uploading' ? (
-              <div className="og-m-photo-state">
-                <LoadingOutlined />
-                <span>{t('form.photoUploading')}</span>
-              </div>
-            ) : (
-              <div className="og-m-photo-state og-m-photo-error" title={p.error}>
-                {t('form.photoFailed', { message: p.error ?? '' })}
-              </div>
-            )}
-            {p.status !== 'uploading' ? (
-              <Button
-                size="small"
-                shape="circle"
-                icon={<DeleteOutlined />}
-                className="og-m-photo-remove"
-                aria-label={t('form.removePhoto')}
-                onClick={() => setSlots((list) => list.filter((x) => x.key !== p.key))}
-              />
-            ) : null}
-          </div>
-        ))}
-        {slots.length < PHOTOS_MAX ? (
-          <button
-            type="button"
-            className="og-m-photo-add"
-            onClick={() => fileRef.current?.click()}
-            data-testid={`${testId}-add`}
-          >
-            <CameraOutlined />
-            <span>{t('form.addPhoto')}</span>
-          </button>
-        ) : null}
-      </div>
-      <input
-        ref={fileRef}
-        type="file"
-        accept="image/*"
-        capture="environment"
-        style={{ display: 'none' }}
-        data-testid={`${testId}-input`}
-        onChange={(e) => {
-          const files = [...(e.target.files ?? [])].slice(0, PHOTOS_MAX - slots.length);
-          e.target.value = '';
-          for (const f of files) void add(f);
-        }}
-      />
-    </>
-  );
-}
-
-const doneIds = (slots: PhotoSlot[]) =>
-  slots.flatMap((p) => (p.status === 'done' && p.photo ? [p.photo.id] : []));
 
 // ---------------------------------------------------------------------------------------------------------
 // Receipts and the list
@@ -608,8 +500,8 @@ function DualReportForm({ onSubmitted }: { onSubmitted: (r: DualReport) => void 
       ...(unit.trim() ? { unit: unit.trim() } : {}),
       ...(room.trim() ? { room: room.trim() } : {}),
     };
-    const ids = doneIds(photos);
-    const dIds = doneIds(dPhotos);
+    const ids = donePhotoIds(photos);
+    const dIds = donePhotoIds(dPhotos);
     return {
       compoundId: compoundId ?? '',
       ...(Object.keys(place).length > 0 ? { place } : {}),

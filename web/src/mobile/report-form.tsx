@@ -1,11 +1,4 @@
-import {
-  AimOutlined,
-  CameraOutlined,
-  CheckCircleFilled,
-  DeleteOutlined,
-  EnvironmentOutlined,
-  LoadingOutlined,
-} from '@ant-design/icons';
+import { AimOutlined, CheckCircleFilled, EnvironmentOutlined, LoadingOutlined } from '@ant-design/icons';
 import {
   Alert,
   Button,
@@ -20,7 +13,7 @@ import {
   Tag,
   Typography,
 } from 'antd';
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { Link } from 'react-router-dom';
 import { isApiError } from '../api/client';
 import { useSession } from '../auth/session-context';
@@ -28,14 +21,10 @@ import {
   DESCRIPTION_MAX,
   fetchNearby,
   newIdempotencyKey,
-  PHOTOS_MAX,
   REPORTER_NAME_MAX,
   ADDRESS_MAX,
   submitReport,
-  uploadPhoto,
-  photoThumbUrl,
   type NearbyCase,
-  type Photo,
   type Point,
   type ReportBody,
   type ReportCrs,
@@ -53,6 +42,7 @@ import { FollowCaseButton } from '../features/intake/follow-case';
 import { geolocationCrs, toMapPoint } from '../features/intake/intake-geo';
 import { useCategoryOptions, useWriteContext } from '../features/intake/intake-hooks';
 import { IntakeMap, type MapPoint } from '../features/intake/intake-map';
+import { donePhotoIds, PhotoRow, type PhotoSlot } from './photo-row';
 import { fetchParties, type Compound } from '../features/registry/registry-api';
 import { useDebounced } from '../features/registry/use-remote';
 import { useLocale, useT } from '../i18n/i18n';
@@ -65,14 +55,6 @@ interface PickedLocation {
   crs: ReportCrs;
   accuracy: number | null;
   source: 'map' | 'device' | 'compound';
-}
-
-interface PhotoSlot {
-  key: string;
-  name: string;
-  status: 'uploading' | 'done' | 'error';
-  photo?: Photo;
-  error?: string;
 }
 
 /** The form's fields, as the server names them in `details.field` (see fieldName). */
@@ -128,7 +110,6 @@ export function ReportForm({ channel }: { channel: 'resident' | 'patrol' }) {
   const [submitting, setSubmitting] = useState(false);
   const [retry, setRetry] = useState(0);
   const [result, setResult] = useState<SubmitResult | null>(null);
-  const fileRef = useRef<HTMLInputElement>(null);
 
   const clearError = (f: FieldName) => setErrors((e) => (e[f] ? { ...e, [f]: undefined } : e));
 
@@ -229,20 +210,6 @@ export function ReportForm({ channel }: { channel: 'resident' | 'patrol' }) {
     }
   };
 
-  const addPhoto = async (file: File) => {
-    const key = newIdempotencyKey();
-    setPhotos((list) => [...list, { key, name: file.name, status: 'uploading' }]);
-    clearError('photos');
-    try {
-      const photo = await uploadPhoto(await writeContext(), file, file.name || 'photo.jpg');
-      setPhotos((list) => list.map((p) => (p.key === key ? { ...p, status: 'done', photo } : p)));
-    } catch (e) {
-      setPhotos((list) =>
-        list.map((p) => (p.key === key ? { ...p, status: 'error', error: describeError(t, e) } : p)),
-      );
-    }
-  };
-
   const validate = (): Partial<Record<FieldName, string>> => {
     const out: Partial<Record<FieldName, string>> = {};
     if (patrol && !categoryKey) out.category = t('intake.form.categoryRequired');
@@ -256,7 +223,7 @@ export function ReportForm({ channel }: { channel: 'resident' | 'patrol' }) {
   };
 
   const body = (): ReportBody => {
-    const done = photos.flatMap((p) => (p.status === 'done' && p.photo ? [p.photo.id] : []));
+    const done = donePhotoIds(photos);
     return {
       channel,
       ...(categoryKey ? { categoryKey } : {}),
@@ -490,62 +457,7 @@ export function ReportForm({ channel }: { channel: 'resident' | 'patrol' }) {
       {location ? <NearbyCases items={nearby} onUseCategory={(key) => setCategoryKey(key)} /> : null}
 
       <Form.Item label={t('intake.form.photos')} {...itemProps('photos')}>
-        <div className="og-m-photos" data-testid="photo-list">
-          {photos.map((p) => (
-            <div key={p.key} className="og-m-photo" data-testid="photo-slot" data-status={p.status}>
-              {p.status === 'done' && p.photo ? (
-                <img src={photoThumbUrl(p.photo.id)} alt={p.name} data-testid="photo-thumb" />
-              ) : p.status === 'uploading' ? (
-                <div className="og-m-photo-state">
-                  <LoadingOutlined />
-                  <span>{t('intake.form.photoUploading')}</span>
-                </div>
-              ) : (
-                <div className="og-m-photo-state og-m-photo-error" title={p.error}>
-                  {t('intake.form.photoFailed', { message: p.error ?? '' })}
-                </div>
-              )}
-              {p.status !== 'uploading' ? (
-                <Button
-                  size="small"
-                  shape="circle"
-                  icon={<DeleteOutlined />}
-                  className="og-m-photo-remove"
-                  aria-label={t('intake.form.removePhoto')}
-                  onClick={() => setPhotos((list) => list.filter((x) => x.key !== p.key))}
-                />
-              ) : null}
-            </div>
-          ))}
-          {photos.length < PHOTOS_MAX ? (
-            <button
-              type="button"
-              className="og-m-photo-add"
-              onClick={() => fileRef.current?.click()}
-              data-testid="add-photo"
-            >
-              <CameraOutlined />
-              <span>{t('intake.form.addPhoto')}</span>
-            </button>
-          ) : (
-            <Typography.Text type="secondary">
-              {t('intake.form.photoLimit', { max: PHOTOS_MAX })}
-            </Typography.Text>
-          )}
-        </div>
-        <input
-          ref={fileRef}
-          type="file"
-          accept="image/*"
-          capture="environment"
-          style={{ display: 'none' }}
-          data-testid="photo-input"
-          onChange={(e) => {
-            const files = [...(e.target.files ?? [])].slice(0, PHOTOS_MAX - photos.length);
-            e.target.value = '';
-            for (const f of files) void addPhoto(f);
-          }}
-        />
+        <PhotoRow slots={photos} setSlots={setPhotos} testId="photo" onChange={() => clearError('photos')} />
       </Form.Item>
 
       {patrol ? null : (

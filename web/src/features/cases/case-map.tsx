@@ -1,13 +1,12 @@
 import { Alert, Card, Space, Spin, Typography } from 'antd';
-import type { GeoJSONSource, Map as MapLibreMap, MapMouseEvent } from 'maplibre-gl';
-import { useEffect, useMemo, useRef, useState } from 'react';
+import type { GeoJSONSource, MapMouseEvent } from 'maplibre-gl';
+import { useEffect, useMemo, useRef } from 'react';
 import { useNavigate } from 'react-router-dom';
 import { useSession } from '../../auth/session-context';
 import { useT } from '../../i18n/i18n';
 import { describeError } from '../../shell/describe-error';
-import { baseStyle, collectionBounds, DEFAULT_BOUNDS, DISTRICT_COLOUR } from '../registry/map/map-style';
-import { loadMaplibre } from '../registry/map/maplibre-loader';
-import { fetchLayerCells } from '../registry/registry-api';
+import { DEFAULT_BOUNDS, EMPTY_FEATURES } from '../registry/map/map-style';
+import { addOutlineLayers, loadOutlines, useBaseMap } from '../registry/map/use-base-map';
 import { useRemote } from '../registry/use-remote';
 import { fetchCaseMap, URGENCIES, type Urgency } from './cases-api';
 import { URGENCY_COLOURS } from './cases-format';
@@ -16,7 +15,6 @@ import { useCasesT } from './cases-i18n';
 type SourceData = Parameters<GeoJSONSource['setData']>[0];
 const OUTLINES = 'case-outlines';
 const CASES = 'case-points';
-const EMPTY: SourceData = { type: 'FeatureCollection', features: [] };
 const OUTLINE_LAYERS = ['district', 'subdistricts'];
 /** The district with a margin: the server returns the live cases inside this box. */
 const BBOX = [
@@ -37,133 +35,59 @@ export default function CaseMap() {
   const navigate = useNavigate();
   const { api } = useSession();
   const containerRef = useRef<HTMLDivElement>(null);
-  const [map, setMap] = useState<MapLibreMap | null>(null);
-  const [mapError, setMapError] = useState<unknown>(null);
   const cases = useRemote((a, signal) => fetchCaseMap(a, BBOX, signal), []);
   const navigateRef = useRef(navigate);
   navigateRef.current = navigate;
 
-  useEffect(() => {
-    let cancelled = false;
-    let created: MapLibreMap | null = null;
-    loadMaplibre().then(
-      (maplibre) => {
-        if (cancelled || !containerRef.current) return;
-        try {
-          created = new maplibre.Map({
-            container: containerRef.current,
-            style: baseStyle(),
-            bounds: [
-              [DEFAULT_BOUNDS[0], DEFAULT_BOUNDS[1]],
-              [DEFAULT_BOUNDS[2], DEFAULT_BOUNDS[3]],
-            ],
-            attributionControl: false,
-            dragRotate: false,
-            maxZoom: 19,
-          });
-          created.addControl(new maplibre.NavigationControl({ showCompass: false }), 'top-right');
-          created.addControl(new maplibre.ScaleControl({ unit: 'metric' }), 'bottom-left');
-          const ready = created;
-          ready.on('load', () => {
-            if (cancelled) return;
-            ready.addSource(OUTLINES, { type: 'geojson', data: EMPTY });
-            ready.addSource(CASES, { type: 'geojson', data: EMPTY });
-            ready.addLayer({
-              id: `${OUTLINES}-fill`,
-              type: 'fill',
-              source: OUTLINES,
-              paint: { 'fill-color': '#ffffff', 'fill-opacity': 0.35 },
-            });
-            ready.addLayer({
-              id: OUTLINES,
-              type: 'line',
-              source: OUTLINES,
-              paint: {
-                'line-color': ['case', ['==', ['get', '_layer'], 'district'], DISTRICT_COLOUR, '#7c8b99'],
-                'line-width': ['case', ['==', ['get', '_layer'], 'district'], 3, 1],
-              },
-            });
-            ready.addLayer({
-              id: CASES,
-              type: 'circle',
-              source: CASES,
-              paint: {
-                'circle-radius': ['match', ['get', 'urgency'], 'overdue', 8, 'dueSoon', 7, 6],
-                'circle-color': [
-                  'match',
-                  ['get', 'urgency'],
-                  'overdue',
-                  URGENCY_COLOURS.overdue,
-                  'dueSoon',
-                  URGENCY_COLOURS.dueSoon,
-                  'later',
-                  URGENCY_COLOURS.later,
-                  URGENCY_COLOURS.none,
-                ],
-                'circle-stroke-color': '#ffffff',
-                'circle-stroke-width': 2,
-              },
-            });
-            ready.on('click', (e: MapMouseEvent) => {
-              const hit = ready.queryRenderedFeatures(
-                [
-                  [e.point.x - 6, e.point.y - 6],
-                  [e.point.x + 6, e.point.y + 6],
-                ],
-                { layers: [CASES] },
-              )[0];
-              const id = hit?.properties.id as unknown;
-              if (typeof id === 'string') void navigateRef.current(`/cases/${encodeURIComponent(id)}`);
-            });
-            ready.on('mousemove', (e) => {
-              const over = ready.queryRenderedFeatures(e.point, { layers: [CASES] }).length > 0;
-              ready.getCanvas().style.cursor = over ? 'pointer' : '';
-            });
-            setMap(ready);
-          });
-        } catch (e) {
-          setMapError(e);
-        }
-      },
-      (e: unknown) => {
-        if (!cancelled) setMapError(e);
-      },
-    );
-    return () => {
-      cancelled = true;
-      created?.remove();
-      setMap(null);
-    };
-  }, []);
+  const { map, error: mapError } = useBaseMap(containerRef, {
+    maxZoom: 19,
+    onLoad: (ready) => {
+      addOutlineLayers(ready, OUTLINES);
+      ready.addSource(CASES, { type: 'geojson', data: EMPTY_FEATURES });
+      ready.addLayer({
+        id: CASES,
+        type: 'circle',
+        source: CASES,
+        paint: {
+          'circle-radius': ['match', ['get', 'urgency'], 'overdue', 8, 'dueSoon', 7, 6],
+          'circle-color': [
+            'match',
+            ['get', 'urgency'],
+            'overdue',
+            URGENCY_COLOURS.overdue,
+            'dueSoon',
+            URGENCY_COLOURS.dueSoon,
+            'later',
+            URGENCY_COLOURS.later,
+            URGENCY_COLOURS.none,
+          ],
+          'circle-stroke-color': '#ffffff',
+          'circle-stroke-width': 2,
+        },
+      });
+      ready.on('click', (e: MapMouseEvent) => {
+        const hit = ready.queryRenderedFeatures(
+          [
+            [e.point.x - 6, e.point.y - 6],
+            [e.point.x + 6, e.point.y + 6],
+          ],
+          { layers: [CASES] },
+        )[0];
+        const id = hit?.properties.id as unknown;
+        if (typeof id === 'string') void navigateRef.current(`/cases/${encodeURIComponent(id)}`);
+      });
+      ready.on('mousemove', (e) => {
+        const over = ready.queryRenderedFeatures(e.point, { layers: [CASES] }).length > 0;
+        ready.getCanvas().style.cursor = over ? 'pointer' : '';
+      });
+    },
+  });
 
   // Outlines for orientation (district, subdistricts); the map still works without them.
   useEffect(() => {
     if (!map) return;
     const controller = new AbortController();
-    Promise.all(OUTLINE_LAYERS.map((name) => fetchLayerCells(api, name, undefined, controller.signal))).then(
-      (collections) => {
-        if (controller.signal.aborted) return;
-        const features = collections.flatMap((fc, i) =>
-          fc.features.map((f) => ({
-            ...f,
-            properties: { code: f.properties.code, _layer: OUTLINE_LAYERS[i] },
-          })),
-        );
-        void map
-          .getSource<GeoJSONSource>(OUTLINES)
-          ?.setData({ type: 'FeatureCollection', features } as SourceData);
-        const box = collections[0] ? collectionBounds(collections[0]) : null;
-        if (box)
-          map.fitBounds(
-            [
-              [box[0], box[1]],
-              [box[2], box[3]],
-            ],
-            { padding: 16, duration: 0 },
-          );
-      },
-      () => {},
-    );
+    loadOutlines(map, api, OUTLINES, OUTLINE_LAYERS, controller.signal).catch(() => {});
     return () => controller.abort();
   }, [map, api]);
 

@@ -3,9 +3,8 @@ import type { GeoJSONSource, Map as MapLibreMap, MapMouseEvent } from 'maplibre-
 import { useEffect, useRef, useState } from 'react';
 import { useSession } from '../../auth/session-context';
 import { useT } from '../../i18n/i18n';
-import { baseStyle, collectionBounds, DEFAULT_BOUNDS, DISTRICT_COLOUR } from '../registry/map/map-style';
-import { loadMaplibre } from '../registry/map/maplibre-loader';
-import { fetchLayerCells } from '../registry/registry-api';
+import { EMPTY_FEATURES } from '../registry/map/map-style';
+import { addOutlineLayers, loadOutlines, useBaseMap } from '../registry/map/use-base-map';
 import type { Point } from './intake-api';
 import './intake.css';
 
@@ -22,7 +21,6 @@ export interface MapPoint {
 const OUTLINES = 'intake-outlines';
 const POINTS = 'intake-points';
 const PICKED = 'intake-picked';
-const EMPTY: SourceData = { type: 'FeatureCollection', features: [] };
 
 const COLOURS: Record<MapPoint['kind'], string> = {
   report: '#fa8c16',
@@ -48,7 +46,7 @@ const pickedData = (p: Point | null): SourceData =>
           { type: 'Feature', properties: {}, geometry: { type: 'Point', coordinates: [p.lng, p.lat] } },
         ],
       }
-    : EMPTY) as SourceData;
+    : EMPTY_FEATURES) as SourceData;
 
 /**
  * The intake map: the registry map's approach (MapLibre over a plain background, our own GeoJSON, no tile
@@ -79,126 +77,77 @@ export function IntakeMap({
   const t = useT();
   const { api, session } = useSession();
   const containerRef = useRef<HTMLDivElement>(null);
-  const [map, setMap] = useState<MapLibreMap | null>(null);
-  const [error, setError] = useState<unknown>(null);
   const [view, setView] = useState<{ center: [number, number]; zoom: number } | null>(null);
   const [outlines, setOutlines] = useState<'none' | 'loading' | 'loaded'>('none');
   const handlers = useRef({ onPick, onPointClick });
   handlers.current = { onPick, onPointClick };
 
-  useEffect(() => {
-    let cancelled = false;
-    let created: MapLibreMap | null = null;
-    loadMaplibre().then(
-      (maplibre) => {
-        if (cancelled || !containerRef.current) return;
-        try {
-          created = new maplibre.Map({
-            container: containerRef.current,
-            style: baseStyle(),
-            bounds: [
-              [DEFAULT_BOUNDS[0], DEFAULT_BOUNDS[1]],
-              [DEFAULT_BOUNDS[2], DEFAULT_BOUNDS[3]],
-            ],
-            attributionControl: false,
-            dragRotate: false,
-            pitchWithRotate: false,
-            touchPitch: false,
-            maxZoom: 19,
-          });
-          created.touchZoomRotate.disableRotation();
-          created.addControl(new maplibre.NavigationControl({ showCompass: false }), 'top-right');
-          created.addControl(new maplibre.ScaleControl({ unit: 'metric' }), 'bottom-left');
-          const ready = created;
-          const report = () => {
-            const c = ready.getCenter();
-            setView({ center: [c.lng, c.lat], zoom: ready.getZoom() });
-          };
-          ready.on('moveend', report);
-          ready.on('load', () => {
-            if (cancelled) return;
-            ready.addSource(OUTLINES, { type: 'geojson', data: EMPTY });
-            ready.addSource(POINTS, { type: 'geojson', data: EMPTY });
-            ready.addSource(PICKED, { type: 'geojson', data: EMPTY });
-            ready.addLayer({
-              id: `${OUTLINES}-fill`,
-              type: 'fill',
-              source: OUTLINES,
-              paint: { 'fill-color': '#ffffff', 'fill-opacity': 0.35 },
-            });
-            ready.addLayer({
-              id: OUTLINES,
-              type: 'line',
-              source: OUTLINES,
-              paint: {
-                'line-color': ['case', ['==', ['get', '_layer'], 'district'], DISTRICT_COLOUR, '#7c8b99'],
-                'line-width': ['case', ['==', ['get', '_layer'], 'district'], 3, 1],
-              },
-            });
-            ready.addLayer({
-              id: POINTS,
-              type: 'circle',
-              source: POINTS,
-              paint: {
-                'circle-radius': ['case', ['==', ['get', 'kind'], 'selected'], 9, 6],
-                'circle-color': ['get', 'colour'],
-                'circle-stroke-color': '#ffffff',
-                'circle-stroke-width': 2,
-              },
-            });
-            ready.addLayer({
-              id: `${PICKED}-halo`,
-              type: 'circle',
-              source: PICKED,
-              paint: { 'circle-radius': 18, 'circle-color': '#1456b8', 'circle-opacity': 0.18 },
-            });
-            ready.addLayer({
-              id: PICKED,
-              type: 'circle',
-              source: PICKED,
-              paint: {
-                'circle-radius': 8,
-                'circle-color': '#1456b8',
-                'circle-stroke-color': '#ffffff',
-                'circle-stroke-width': 3,
-              },
-            });
-            ready.on('click', (e: MapMouseEvent) => {
-              const hit = ready.queryRenderedFeatures(
-                [
-                  [e.point.x - 8, e.point.y - 8],
-                  [e.point.x + 8, e.point.y + 8],
-                ],
-                { layers: [POINTS] },
-              )[0];
-              const id = hit?.properties.id as unknown;
-              if (typeof id === 'string' && handlers.current.onPointClick) {
-                handlers.current.onPointClick(id);
-                return;
-              }
-              handlers.current.onPick?.({ lng: e.lngLat.lng, lat: e.lngLat.lat });
-            });
-            ready.on('mousemove', (e) => {
-              const over = ready.queryRenderedFeatures(e.point, { layers: [POINTS] }).length > 0;
-              ready.getCanvas().style.cursor = over || handlers.current.onPick ? 'pointer' : '';
-            });
-            report();
-            setMap(ready);
-          });
-        } catch (e) {
-          setError(e);
+  const reportView = (m: MapLibreMap) => {
+    const c = m.getCenter();
+    setView({ center: [c.lng, c.lat], zoom: m.getZoom() });
+  };
+  const { map, error } = useBaseMap(containerRef, {
+    maxZoom: 19,
+    pitchWithRotate: false,
+    touchPitch: false,
+    touchRotate: false,
+    onCreate: (created) => {
+      created.on('moveend', () => reportView(created));
+    },
+    onLoad: (ready) => {
+      addOutlineLayers(ready, OUTLINES);
+      ready.addSource(POINTS, { type: 'geojson', data: EMPTY_FEATURES });
+      ready.addSource(PICKED, { type: 'geojson', data: EMPTY_FEATURES });
+      ready.addLayer({
+        id: POINTS,
+        type: 'circle',
+        source: POINTS,
+        paint: {
+          'circle-radius': ['case', ['==', ['get', 'kind'], 'selected'], 9, 6],
+          'circle-color': ['get', 'colour'],
+          'circle-stroke-color': '#ffffff',
+          'circle-stroke-width': 2,
+        },
+      });
+      ready.addLayer({
+        id: `${PICKED}-halo`,
+        type: 'circle',
+        source: PICKED,
+        paint: { 'circle-radius': 18, 'circle-color': '#1456b8', 'circle-opacity': 0.18 },
+      });
+      ready.addLayer({
+        id: PICKED,
+        type: 'circle',
+        source: PICKED,
+        paint: {
+          'circle-radius': 8,
+          'circle-color': '#1456b8',
+          'circle-stroke-color': '#ffffff',
+          'circle-stroke-width': 3,
+        },
+      });
+      ready.on('click', (e: MapMouseEvent) => {
+        const hit = ready.queryRenderedFeatures(
+          [
+            [e.point.x - 8, e.point.y - 8],
+            [e.point.x + 8, e.point.y + 8],
+          ],
+          { layers: [POINTS] },
+        )[0];
+        const id = hit?.properties.id as unknown;
+        if (typeof id === 'string' && handlers.current.onPointClick) {
+          handlers.current.onPointClick(id);
+          return;
         }
-      },
-      (e: unknown) => {
-        if (!cancelled) setError(e);
-      },
-    );
-    return () => {
-      cancelled = true;
-      created?.remove();
-      setMap(null);
-    };
-  }, []);
+        handlers.current.onPick?.({ lng: e.lngLat.lng, lat: e.lngLat.lat });
+      });
+      ready.on('mousemove', (e) => {
+        const over = ready.queryRenderedFeatures(e.point, { layers: [POINTS] }).length > 0;
+        ready.getCanvas().style.cursor = over || handlers.current.onPick ? 'pointer' : '';
+      });
+      reportView(ready);
+    },
+  });
 
   // Outlines for orientation: the layers' GeoJSON needs a signed-in user (registry:read).
   const signedIn = session.status === 'signedIn';
@@ -206,29 +155,9 @@ export function IntakeMap({
   useEffect(() => {
     if (!map || !signedIn || layerKey === '') return;
     const controller = new AbortController();
-    Promise.all(
-      layerKey.split(',').map((name) => fetchLayerCells(api, name, undefined, controller.signal)),
-    ).then(
-      (collections) => {
-        if (controller.signal.aborted) return;
-        const names = layerKey.split(',');
-        const features = collections.flatMap((fc, i) =>
-          fc.features.map((f) => ({ ...f, properties: { code: f.properties.code, _layer: names[i] } })),
-        );
-        void map
-          .getSource<GeoJSONSource>(OUTLINES)
-          ?.setData({ type: 'FeatureCollection', features } as SourceData);
-        const district = collections[0];
-        const box = district ? collectionBounds(district) : null;
-        if (box && !focus)
-          map.fitBounds(
-            [
-              [box[0], box[1]],
-              [box[2], box[3]],
-            ],
-            { padding: 16, duration: 0 },
-          );
-        setOutlines('loaded');
+    loadOutlines(map, api, OUTLINES, layerKey.split(','), controller.signal, !focus).then(
+      (drawn) => {
+        if (drawn) setOutlines('loaded');
       },
       () => {
         // Orientation only: without the outlines the map still picks points.

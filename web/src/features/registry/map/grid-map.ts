@@ -16,6 +16,7 @@ import {
   collectionBounds,
   containsBounds,
   DISTRICT_COLOUR,
+  EMPTY_FEATURES,
   isBigLayer,
   outlineColour,
   padBounds,
@@ -56,7 +57,6 @@ export interface GridMapCallbacks {
   onView: (view: MapView) => void;
 }
 
-const EMPTY: SourceData = { type: 'FeatureCollection', features: [] };
 const COMPOUNDS = 'compounds';
 const sourceId = (layer: string) => `grid:${layer}`;
 const fillId = (layer: string) => `grid:${layer}:fill`;
@@ -145,7 +145,7 @@ export class GridMap {
     ordered.forEach((row, index) => {
       if (this.layers.has(row.name)) return;
       const isDistrict = row.name === DISTRICT_LAYER;
-      this.map.addSource(sourceId(row.name), { type: 'geojson', data: EMPTY, promoteId: 'code' });
+      this.map.addSource(sourceId(row.name), { type: 'geojson', data: EMPTY_FEATURES, promoteId: 'code' });
       const beforeId = this.map.getLayer(COMPOUNDS) ? COMPOUNDS : undefined;
       this.map.addLayer(
         {
@@ -302,7 +302,7 @@ export class GridMap {
         entry.request?.abort();
         entry.request = null;
         entry.coveredBox = null;
-        void source.setData(EMPTY);
+        void source.setData(EMPTY_FEATURES);
         this.callbacks.onLayerState(name, { state: 'zoomIn' });
         return;
       }

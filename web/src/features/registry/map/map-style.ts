@@ -1,6 +1,6 @@
 // The registry map's pure parts: the tile-less base style, the colours of cells and layers, bounds, and
 // when a layer is too big to load whole. No MapLibre import here, so these load (and test) without WebGL.
-import type { StyleSpecification } from 'maplibre-gl';
+import type { GeoJSONSource, StyleSpecification } from 'maplibre-gl';
 import type { BBox } from '../registry-api';
 
 /** The map's ground: no tile server, only a quiet background under our own GeoJSON. */
@@ -16,6 +16,12 @@ export function baseStyle(): StyleSpecification {
     layers: [{ id: 'background', type: 'background', paint: { 'background-color': BACKGROUND_COLOUR } }],
   };
 }
+
+/** An empty FeatureCollection: a GeoJSON source's data before anything has loaded. */
+export const EMPTY_FEATURES: Parameters<GeoJSONSource['setData']>[0] = {
+  type: 'FeatureCollection',
+  features: [],
+};
 
 /** Where the map looks before any layer has loaded: 闵行区, roughly (WGS-84). */
 export const DEFAULT_BOUNDS: BBox = [121.26, 30.98, 121.56, 31.23];

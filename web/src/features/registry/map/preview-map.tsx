@@ -1,10 +1,10 @@
 import { Alert, Spin } from 'antd';
-import type { GeoJSONSource, Map as MapLibreMap } from 'maplibre-gl';
-import { useEffect, useRef, useState } from 'react';
+import type { GeoJSONSource } from 'maplibre-gl';
+import { useEffect, useRef } from 'react';
 import { useT } from '../../../i18n/i18n';
 import type { Finding } from '../registry-api';
-import { baseStyle, collectionBounds, DEFAULT_BOUNDS, softColour } from './map-style';
-import { loadMaplibre } from './maplibre-loader';
+import { collectionBounds, EMPTY_FEATURES, softColour } from './map-style';
+import { useBaseMap } from './use-base-map';
 
 type SourceData = Parameters<GeoJSONSource['setData']>[0];
 
@@ -57,72 +57,38 @@ export function PreviewMap({
 }) {
   const t = useT();
   const containerRef = useRef<HTMLDivElement>(null);
-  const [map, setMap] = useState<MapLibreMap | null>(null);
-  const [error, setError] = useState<unknown>(null);
 
-  useEffect(() => {
-    let cancelled = false;
-    let created: MapLibreMap | null = null;
-    loadMaplibre().then(
-      (maplibre) => {
-        if (cancelled || !containerRef.current) return;
-        try {
-          created = new maplibre.Map({
-            container: containerRef.current,
-            style: baseStyle(),
-            bounds: [
-              [DEFAULT_BOUNDS[0], DEFAULT_BOUNDS[1]],
-              [DEFAULT_BOUNDS[2], DEFAULT_BOUNDS[3]],
-            ],
-            attributionControl: false,
-            dragRotate: false,
-            pitchWithRotate: false,
-          });
-          created.addControl(new maplibre.NavigationControl({ showCompass: false }), 'top-right');
-          const ready = created;
-          ready.on('load', () => {
-            if (cancelled) return;
-            ready.addSource(CELLS, { type: 'geojson', data: { type: 'FeatureCollection', features: [] } });
-            ready.addSource(FINDINGS, { type: 'geojson', data: { type: 'FeatureCollection', features: [] } });
-            ready.addLayer({
-              id: CELLS,
-              type: 'fill',
-              source: CELLS,
-              paint: { 'fill-color': ['get', '_fill'], 'fill-opacity': 0.55 },
-            });
-            ready.addLayer({
-              id: `${CELLS}-line`,
-              type: 'line',
-              source: CELLS,
-              paint: { 'line-color': '#1456b8', 'line-width': 1 },
-            });
-            ready.addLayer({
-              id: FINDINGS,
-              type: 'circle',
-              source: FINDINGS,
-              paint: {
-                'circle-radius': 6,
-                'circle-color': ['match', ['get', 'severity'], 'error', '#cf1322', '#fa8c16'],
-                'circle-stroke-color': '#ffffff',
-                'circle-stroke-width': 2,
-              },
-            });
-            setMap(ready);
-          });
-        } catch (e) {
-          setError(e);
-        }
-      },
-      (e: unknown) => {
-        if (!cancelled) setError(e);
-      },
-    );
-    return () => {
-      cancelled = true;
-      created?.remove();
-      setMap(null);
-    };
-  }, []);
+  const { map, error } = useBaseMap(containerRef, {
+    pitchWithRotate: false,
+    scale: false,
+    onLoad: (ready) => {
+      ready.addSource(CELLS, { type: 'geojson', data: EMPTY_FEATURES });
+      ready.addSource(FINDINGS, { type: 'geojson', data: EMPTY_FEATURES });
+      ready.addLayer({
+        id: CELLS,
+        type: 'fill',
+        source: CELLS,
+        paint: { 'fill-color': ['get', '_fill'], 'fill-opacity': 0.55 },
+      });
+      ready.addLayer({
+        id: `${CELLS}-line`,
+        type: 'line',
+        source: CELLS,
+        paint: { 'line-color': '#1456b8', 'line-width': 1 },
+      });
+      ready.addLayer({
+        id: FINDINGS,
+        type: 'circle',
+        source: FINDINGS,
+        paint: {
+          'circle-radius': 6,
+          'circle-color': ['match', ['get', 'severity'], 'error', '#cf1322', '#fa8c16'],
+          'circle-stroke-color': '#ffffff',
+          'circle-stroke-width': 2,
+        },
+      });
+    },
+  });
 
   useEffect(() => {
     if (!map) return;
